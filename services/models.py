@@ -1,0 +1,174 @@
+"""The store: Tortoise models for users, the Stripe event log and the local mirror of Stripe.
+
+Mirror rows carry the `created` time and id of the event that last wrote them (source_*
+columns), so a snapshot is applied only when it is newer than what the row holds
+(see services.webhooks).
+
+Model docstrings become SQL table comments, and Tortoise's SQLite migrations split statements on
+semicolons and break on backticks: keep both out of model docstrings and field descriptions.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class User(Model):
+    """A signed-in user of the host app, keyed by the JWT sub claim (external_id)."""
+
+    id = fields.IntField(primary_key=True)
+    external_id = fields.CharField(max_length=255, unique=True)
+    email = fields.CharField(max_length=320, null=True)
+    stripe_customer_id = fields.CharField(max_length=255, unique=True, null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "users"
+
+
+class StripeEvent(Model):
+    """Every accepted webhook event, stored once by id before it is applied."""
+
+    id = fields.CharField(max_length=255, primary_key=True)
+    type = fields.CharField(max_length=128, db_index=True)
+    created = fields.BigIntField(description="Stripe's event.created, unix seconds")
+    livemode = fields.BooleanField(default=False)
+    payload: fields.Field[dict[str, Any]] = fields.JSONField()
+    status = fields.CharField(
+        max_length=16, db_index=True, description="received|processed|ignored|failed"
+    )
+    attempts = fields.IntField(default=0)
+    error = fields.TextField(null=True)
+    received_at = fields.DatetimeField(auto_now_add=True)
+    processed_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "stripe_events"
+
+
+class MirrorFields(Model):
+    """Columns shared by every mirrored Stripe object: which event wrote the row last."""
+
+    source_created = fields.BigIntField(default=0)
+    source_rank = fields.IntField(default=0)
+    source_event_id = fields.CharField(max_length=255, null=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Customer(MirrorFields):
+    id = fields.CharField(max_length=255, primary_key=True)
+    user_external_id = fields.CharField(max_length=255, null=True, db_index=True)
+    email = fields.CharField(max_length=320, null=True)
+    default_payment_method_id = fields.CharField(max_length=255, null=True)
+    deleted = fields.BooleanField(default=False)
+
+    class Meta:
+        table = "customers"
+
+
+class Subscription(MirrorFields):
+    id = fields.CharField(max_length=255, primary_key=True)
+    customer_id = fields.CharField(max_length=255, db_index=True)
+    status = fields.CharField(max_length=32)
+    price_id = fields.CharField(max_length=255)
+    product_id = fields.CharField(max_length=255, null=True)
+    plan_name = fields.CharField(max_length=255, null=True)
+    quantity = fields.IntField(default=1)
+    current_period_end = fields.DatetimeField(null=True)
+    cancel_at_period_end = fields.BooleanField(default=False)
+    canceled_at = fields.DatetimeField(null=True)
+    trial_end = fields.DatetimeField(null=True)
+    created = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "subscriptions"
+
+
+class PaymentMethod(MirrorFields):
+    id = fields.CharField(max_length=255, primary_key=True)
+    customer_id = fields.CharField(max_length=255, null=True, db_index=True)
+    brand = fields.CharField(max_length=64, null=True)
+    last4 = fields.CharField(max_length=4, null=True)
+    exp_month = fields.IntField(null=True)
+    exp_year = fields.IntField(null=True)
+    detached = fields.BooleanField(default=False)
+
+    class Meta:
+        table = "payment_methods"
+
+
+class Invoice(MirrorFields):
+    id = fields.CharField(max_length=255, primary_key=True)
+    customer_id = fields.CharField(max_length=255, db_index=True)
+    subscription_id = fields.CharField(max_length=255, null=True)
+    status = fields.CharField(max_length=32)
+    amount_due = fields.BigIntField(default=0)
+    amount_paid = fields.BigIntField(default=0)
+    currency = fields.CharField(max_length=8)
+    created = fields.DatetimeField()
+    hosted_invoice_url = fields.CharField(max_length=2048, null=True)
+
+    class Meta:
+        table = "invoices"
+
+
+class Product(MirrorFields):
+    id = fields.CharField(max_length=255, primary_key=True)
+    name = fields.CharField(max_length=255)
+    description = fields.TextField(null=True)
+    active = fields.BooleanField(default=True)
+    deleted = fields.BooleanField(default=False)
+
+    class Meta:
+        table = "products"
+
+
+class Price(MirrorFields):
+    id = fields.CharField(max_length=255, primary_key=True)
+    product_id = fields.CharField(max_length=255, db_index=True)
+    active = fields.BooleanField(default=True)
+    deleted = fields.BooleanField(default=False)
+    unit_amount = fields.BigIntField(null=True)
+    currency = fields.CharField(max_length=8)
+    interval = fields.CharField(max_length=16, null=True)
+    interval_count = fields.IntField(null=True)
+    nickname = fields.CharField(max_length=255, null=True)
+
+    class Meta:
+        table = "prices"
+
+
+class PortalBlock(Model):
+    """What an admin configured for one Customer Portal block in the host app."""
+
+    id = fields.UUIDField(primary_key=True)
+    title = fields.CharField(max_length=200)
+    subtitle = fields.CharField(max_length=500, null=True)
+    background_image_url = fields.CharField(max_length=2048, null=True)
+    redirect_url = fields.CharField(max_length=2048)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "portal_blocks"
+
+
+class PortalConfiguration(Model):
+    """The single billing_portal configuration this app keeps in Stripe (one row)."""
+
+    id = fields.IntField(primary_key=True)
+    stripe_configuration_id = fields.CharField(max_length=255, unique=True)
+    options: fields.Field[dict[str, Any]] = fields.JSONField(
+        description="the admin's last PortalConfigurationInput"
+    )
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "portal_configurations"
