@@ -17,6 +17,7 @@ from strawberry.asgi import GraphQL
 from billing_portal.database import close_database, open_database
 from billing_portal.middleware import BodyLimitMiddleware, RequestLogMiddleware
 from billing_portal.settings import Settings
+from billing_portal.webhooks_endpoint import stripe_webhook
 from resolvers.context import Context
 from schema.root import build_schema
 from services.container import Services
@@ -72,6 +73,7 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
+            Route("/webhooks/stripe", stripe_webhook, methods=["POST"]),
         ],
         middleware=[
             Middleware(RequestLogMiddleware),
@@ -80,6 +82,7 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
                 allow_origins=settings.cors_allow_origins,
                 allow_methods=["GET", "POST", "OPTIONS"],
                 allow_headers=["authorization", "content-type", "x-request-id"],
+                expose_headers=["x-request-id"],  # so a browser app can quote it in bug reports
             ),
             Middleware(BodyLimitMiddleware, max_bytes=MAX_BODY_BYTES),
         ],

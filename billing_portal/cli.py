@@ -10,9 +10,16 @@ import argparse
 import asyncio
 import contextlib
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TYPE_CHECKING
 
 from billing_portal.settings import ConfigurationError, Settings, load_settings
+from billing_portal.stripe_mock import StripeMockUnavailable
+
+if TYPE_CHECKING:
+    from rich.progress import TaskID
+
+    from services.stripe_gateway import StripeGateway
 
 Handler = Callable[[argparse.Namespace, Settings], int]
 
@@ -78,10 +85,122 @@ def _stripe_mock(args: argparse.Namespace, _: Settings) -> int:
     with StripeMockServer(port=args.port) as server:
         print(f"stripe-mock listening on {server.url} (Ctrl-C stops it)", flush=True)
         try:
-            while True:
-                asyncio.run(asyncio.sleep(3600))
+            return server.wait()
         except KeyboardInterrupt:
             return 0
+
+
+def _bench(args: argparse.Namespace, _: Settings) -> int:
+    import json
+    from pathlib import Path
+
+    from rich.console import Console
+
+    from simulator.bench.errors import BenchFailed
+    from simulator.bench.runner import BenchOptions, run_bench
+
+    # A log is not a terminal: give the table room instead of rich's default 80 columns.
+    console = Console(stderr=args.json == "-", width=None if sys.stdout.isatty() else 140)
+    options = BenchOptions(
+        seconds=args.seconds,
+        concurrency=args.concurrency,
+        warmup_seconds=args.warmup,
+        workloads=tuple(args.workload) if args.workload else BenchOptions().workloads,
+        journeys=args.journeys,
+        journey_concurrency=args.journey_concurrency,
+        rounds=args.rounds,
+    )
+    try:
+        report = run_bench(options, progress=lambda step: console.log(step))
+    except BenchFailed as error:
+        print(f"billing-portal bench: {error}", file=sys.stderr)
+        return 1
+    report.print(console)
+    if args.json == "-":
+        print(json.dumps(report.as_json(), indent=2))
+    elif args.json:
+        Path(args.json).write_text(json.dumps(report.as_json(), indent=2) + "\n")
+    return 0
+
+
+def _simulate(args: argparse.Namespace, settings: Settings) -> int:
+    from simulator.cli import run
+
+    return run(args, settings)
+
+
+def _with_stripe_and_database(
+    settings: Settings, work: Callable[[StripeGateway], Awaitable[int]]
+) -> int:
+    """Run `work` with the database open and a Stripe gateway; Stripe trouble is one line."""
+    from billing_portal.database import close_database, open_database
+    from services.errors import ServiceError
+    from services.stripe_gateway import StripeGateway
+
+    async def run() -> int:
+        gateway = StripeGateway(
+            api_key=settings.api_key,
+            api_base=settings.api_base,
+            max_network_retries=settings.stripe_max_network_retries,
+            timeout_seconds=settings.stripe_timeout_seconds,
+        )
+        await open_database(settings.database_url)
+        try:
+            return await work(gateway)
+        except ServiceError as error:
+            print(f"billing-portal: {error.message}", file=sys.stderr)
+            return 1
+        finally:
+            await gateway.close()
+            await close_database()
+
+    return asyncio.run(run())
+
+
+def _sync(args: argparse.Namespace, settings: Settings) -> int:
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from services.sync import MirrorSync
+
+    async def sync(gateway: StripeGateway) -> int:
+        columns = (
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            TextColumn("{task.completed}"),
+        )
+        with Progress(*columns, TimeElapsedColumn()) as progress:
+            tasks: dict[str, TaskID] = {}
+
+            def advance(kind: str) -> None:
+                if kind not in tasks:
+                    tasks[kind] = progress.add_task(kind, total=None)
+                progress.advance(tasks[kind])
+
+            report = await MirrorSync(gateway).run(customer_id=args.customer, progress=advance)
+        stored = ", ".join(f"{count} {kind}" for kind, count in report.stored.items())
+        print(f"mirror synced from Stripe: {stored or 'nothing to store'}")
+        return 0
+
+    return _with_stripe_and_database(settings, sync)
+
+
+def _replay(_: argparse.Namespace, settings: Settings) -> int:
+    from services.webhooks import Outcome, WebhookService
+
+    async def replay(gateway: StripeGateway) -> int:
+        service = WebhookService(
+            secret=settings.webhook_secret,
+            stripe=gateway,
+            refetch_objects=settings.webhook_refetch_objects,
+        )
+        report = await service.replay_failed()
+        outcomes = ", ".join(
+            f"{count} {outcome.value}" for outcome, count in report.outcomes.items()
+        )
+        print(f"failed events replayed: {outcomes or 'none were failed'}")
+        return 1 if report.outcomes.get(Outcome.FAILED) else 0
+
+    return _with_stripe_and_database(settings, replay)
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
@@ -113,6 +232,40 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     mock.add_argument("--install-only", action="store_true")
     handlers["stripe-mock"] = _stripe_mock
 
+    bench = commands.add_parser("bench", help="measure each workload beside its floor")
+    bench.add_argument("--seconds", type=float, default=6.0, help="measuring time per side")
+    bench.add_argument("--rounds", type=int, default=3, help="alternations of floor and service")
+    bench.add_argument("--concurrency", type=int, default=16, help="requests in flight")
+    bench.add_argument("--warmup", type=float, default=1.0, help="seconds before measuring")
+    bench.add_argument("--workload", action="append", help="run only this one (repeatable)")
+    bench.add_argument("--json", metavar="FILE", help="also write the results there (- = stdout)")
+    bench.add_argument("--journeys", type=int, default=200, help="simulated customers")
+    bench.add_argument("--journey-concurrency", type=int, default=32, help="journeys in flight")
+    handlers["bench"] = _bench
+
+    simulate = commands.add_parser("simulate", help="run scripted customer journeys (QA)")
+    simulate.add_argument("--scenario", action="append", help="run this scenario (repeatable)")
+    simulate.add_argument("--all", action="store_true", help="run every scenario (the default)")
+    simulate.add_argument("--users", type=int, help="customers (default: one per scenario)")
+    simulate.add_argument("--concurrency", type=int, default=8, help="journeys at once")
+    simulate.add_argument("--seed", type=int, default=1, help="same seed, same journeys and report")
+    simulate.add_argument("--chaos", action="store_true", help="disorder and forge webhooks")
+    simulate.add_argument("--target", metavar="URL", help="a running service (default: start one)")
+    simulate.add_argument("--webhook-secret", help="the target's STRIPE_WEBHOOK_SECRET")
+    simulate.add_argument("--jwt-secret", help="the target's AUTH_JWT_SECRET")
+    simulate.add_argument("--stripe-mock", metavar="URL", help="a stripe-mock to use")
+    simulate.add_argument("--report", metavar="FILE.json", help="write the JSON report there")
+    simulate.add_argument("--junit", metavar="FILE.xml", help="write JUnit XML there")
+    handlers["simulate"] = _simulate
+
+    sync = commands.add_parser("sync", help="rebuild the local mirror from Stripe")
+    sync.add_argument("--customer", metavar="ID", help="only this customer's objects")
+    handlers["sync"] = _sync
+
+    replay = commands.add_parser("replay", help="apply stored webhook events again")
+    replay.add_argument("--failed", action="store_true", required=True, help="the failed ones")
+    handlers["replay"] = _replay
+
     return parser, handlers
 
 
@@ -120,11 +273,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser, handlers = build_parser()
     args = parser.parse_args(argv)
     try:
-        settings = load_settings()
-    except ConfigurationError as error:
+        return handlers[args.command](args, load_settings())
+    except (ConfigurationError, StripeMockUnavailable) as error:
+        # What an operator must fix gets one line, not a traceback.
         print(f"billing-portal: {error}", file=sys.stderr)
         return 2
-    return handlers[args.command](args, settings)
 
 
 if __name__ == "__main__":

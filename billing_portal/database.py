@@ -7,7 +7,11 @@ from pathlib import Path
 from typing import Any
 
 from tortoise import Tortoise
+from tortoise.context import TortoiseContext
 from tortoise.migrations.api import migrate as run_migrations
+from tortoise.migrations.autodetector import MigrationAutodetector
+
+from billing_portal.settings import DEFAULT_DATABASE_URL
 
 MODELS_MODULE = "services.models"
 MIGRATIONS_MODULE = "migrations"
@@ -15,6 +19,7 @@ APP_LABEL = "models"
 
 
 def tortoise_config(database_url: str) -> dict[str, Any]:
+    """SQLite connections get WAL journaling from Tortoise's SQLite client by default."""
     return {
         "connections": {"default": database_url},
         "apps": {
@@ -38,10 +43,24 @@ def _ensure_sqlite_directory(database_url: str) -> None:
 
 
 async def migrate(database_url: str) -> None:
-    """Apply every pending migration (Tortoise 1.x built-in migrations)."""
+    """Apply every pending migration (Tortoise 1.x built-in migrations).
+
+    It runs in its own Tortoise context, so migrating one database never disturbs the
+    connections an already running app (or test session) holds on another.
+    """
     _ensure_sqlite_directory(database_url)
-    await run_migrations(config=tortoise_config(database_url))
-    await Tortoise.close_connections()
+    async with TortoiseContext():
+        await run_migrations(config=tortoise_config(database_url))
+
+
+async def pending_model_changes(database_url: str) -> list[str]:
+    """Names of the migrations `tortoise makemigrations` would write now (empty: no drift)."""
+    config = tortoise_config(database_url)
+    async with TortoiseContext() as context:
+        await context.init(config=config, init_connections=False)
+        assert context.apps is not None
+        writers = await MigrationAutodetector(context.apps, config["apps"]).changes()
+    return [writer.name for writer in writers]
 
 
 async def open_database(database_url: str) -> None:
@@ -55,4 +74,4 @@ async def close_database() -> None:
 
 
 # Read by the `tortoise` CLI (`[tool.tortoise]` in pyproject.toml) for makemigrations.
-TORTOISE_ORM = tortoise_config(os.environ.get("DATABASE_URL", "sqlite://var/billing.db"))
+TORTOISE_ORM = tortoise_config(os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL))

@@ -11,9 +11,13 @@ from typing import Any
 
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
 
+# uvicorn's `color_message` repeats `msg` with terminal escapes: useless in a JSON line.
 _STANDARD_ATTRIBUTES = frozenset(
-    logging.LogRecord("", 0, "", 0, "", None, None).__dict__.keys() | {"message", "asctime"}
+    logging.LogRecord("", 0, "", 0, "", None, None).__dict__.keys()
+    | {"message", "asctime", "color_message"}
 )
+# Client libraries log every outgoing call at INFO; one line per incoming request is the budget.
+_CHATTY_LOGGERS = ("httpx", "stripe")
 
 
 class JsonFormatter(logging.Formatter):
@@ -44,3 +48,5 @@ def configure_logging(level: str = "INFO") -> None:
     root.handlers[:] = [handler]
     root.setLevel(level)
     logging.getLogger("uvicorn.access").disabled = True  # replaced by our one line per request
+    for name in _CHATTY_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)

@@ -47,6 +47,7 @@ class RequestLogMiddleware:
             log.info(
                 "request",
                 extra={
+                    "request_id": request_id,  # on the record itself, whenever it is formatted
                     "method": scope["method"],
                     "path": scope["path"],
                     "status": status,

@@ -13,6 +13,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 Environment = Literal["dev", "test", "prod"]
 
+DEFAULT_DATABASE_URL = "sqlite://var/billing.db"
 DEV_STRIPE_API_KEY = "sk_test_mock"
 DEV_STRIPE_API_BASE = "http://127.0.0.1:12111"
 DEV_WEBHOOK_SECRET = "whsec_billing_portal_development_only"
@@ -38,7 +39,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)
 
     billing_env: Environment = "dev"
-    database_url: str = "sqlite://var/billing.db"
+    database_url: str = DEFAULT_DATABASE_URL
     stripe_api_key: str | None = None
     stripe_api_base: str | None = None
     stripe_webhook_secret: str | None = None
@@ -50,6 +51,7 @@ class Settings(BaseSettings):
     auth_jwt_issuer: str | None = None
     allowed_redirect_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
     cors_allow_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    rate_limit_sessions_per_minute: int = Field(default=30, ge=0)
 
     _split = field_validator("allowed_redirect_hosts", "cors_allow_origins", mode="before")(
         _split_csv
@@ -66,7 +68,9 @@ class Settings(BaseSettings):
             if not values.get("allowed_redirect_hosts"):
                 missing.append("allowed_redirect_hosts")
             if missing:
-                raise ValueError(f"{missing[0].upper()} is required when BILLING_ENV=prod")
+                names = ", ".join(name.upper() for name in missing)
+                verb = "is" if len(missing) == 1 else "are"
+                raise ValueError(f"{names} {verb} required when BILLING_ENV=prod")
             values.setdefault("stripe_api_base", LIVE_STRIPE_API_BASE)
             return values
         values.setdefault("stripe_api_key", DEV_STRIPE_API_KEY)

@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('source_created', fields.BigIntField(default=0)),
                 ('source_rank', fields.IntField(default=0)),
-                ('source_event_id', fields.CharField(null=True, max_length=255)),
+                ('source_event_id', fields.CharField(default='', max_length=255)),
                 ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
                 ('id', fields.CharField(primary_key=True, unique=True, db_index=True, max_length=255)),
                 ('user_external_id', fields.CharField(null=True, db_index=True, max_length=255)),
@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('source_created', fields.BigIntField(default=0)),
                 ('source_rank', fields.IntField(default=0)),
-                ('source_event_id', fields.CharField(null=True, max_length=255)),
+                ('source_event_id', fields.CharField(default='', max_length=255)),
                 ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
                 ('id', fields.CharField(primary_key=True, unique=True, db_index=True, max_length=255)),
                 ('customer_id', fields.CharField(db_index=True, max_length=255)),
@@ -50,7 +50,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('source_created', fields.BigIntField(default=0)),
                 ('source_rank', fields.IntField(default=0)),
-                ('source_event_id', fields.CharField(null=True, max_length=255)),
+                ('source_event_id', fields.CharField(default='', max_length=255)),
                 ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
                 ('id', fields.CharField(primary_key=True, unique=True, db_index=True, max_length=255)),
                 ('customer_id', fields.CharField(null=True, db_index=True, max_length=255)),
@@ -93,7 +93,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('source_created', fields.BigIntField(default=0)),
                 ('source_rank', fields.IntField(default=0)),
-                ('source_event_id', fields.CharField(null=True, max_length=255)),
+                ('source_event_id', fields.CharField(default='', max_length=255)),
                 ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
                 ('id', fields.CharField(primary_key=True, unique=True, db_index=True, max_length=255)),
                 ('product_id', fields.CharField(db_index=True, max_length=255)),
@@ -113,7 +113,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('source_created', fields.BigIntField(default=0)),
                 ('source_rank', fields.IntField(default=0)),
-                ('source_event_id', fields.CharField(null=True, max_length=255)),
+                ('source_event_id', fields.CharField(default='', max_length=255)),
                 ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
                 ('id', fields.CharField(primary_key=True, unique=True, db_index=True, max_length=255)),
                 ('name', fields.CharField(max_length=255)),
@@ -129,6 +129,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', fields.CharField(primary_key=True, unique=True, db_index=True, max_length=255)),
                 ('type', fields.CharField(db_index=True, max_length=128)),
+                ('object_id', fields.CharField(null=True, db_index=True, description='id of data.object', max_length=255)),
                 ('created', fields.BigIntField(description="Stripe's event.created, unix seconds")),
                 ('livemode', fields.BooleanField(default=False)),
                 ('payload', fields.JSONField(encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
@@ -146,7 +147,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('source_created', fields.BigIntField(default=0)),
                 ('source_rank', fields.IntField(default=0)),
-                ('source_event_id', fields.CharField(null=True, max_length=255)),
+                ('source_event_id', fields.CharField(default='', max_length=255)),
                 ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
                 ('id', fields.CharField(primary_key=True, unique=True, db_index=True, max_length=255)),
                 ('customer_id', fields.CharField(db_index=True, max_length=255)),
@@ -154,6 +155,7 @@ class Migration(migrations.Migration):
                 ('price_id', fields.CharField(max_length=255)),
                 ('product_id', fields.CharField(null=True, max_length=255)),
                 ('plan_name', fields.CharField(null=True, max_length=255)),
+                ('price_nickname', fields.CharField(null=True, description='plan_name comes from it before the product name', max_length=255)),
                 ('quantity', fields.IntField(default=1)),
                 ('current_period_end', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ('cancel_at_period_end', fields.BooleanField(default=False)),

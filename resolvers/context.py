@@ -1,4 +1,4 @@
-"""The per-request context every resolver receives: services, and who is calling."""
+"""The per-request context every resolver receives: services, who is calling, and loaders."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from starlette.requests import Request
 from starlette.responses import Response
+from strawberry.dataloader import DataLoader
 from strawberry.types import Info as StrawberryInfo
 
 from services.auth import Principal
@@ -15,6 +16,7 @@ from services.users import ensure_user
 if TYPE_CHECKING:
     from services.container import Services
     from services.models import User
+    from services.plans import PlanView
 
 
 @dataclass
@@ -22,8 +24,13 @@ class Context:
     request: Request
     response: Response | None
     services: Services
+    # Per request, so a list of subscriptions costs one catalog query, not one per row.
+    plans: DataLoader[str, PlanView | None] = field(init=False)
     _principal: Principal | None = field(default=None, init=False)
     _user: User | None = field(default=None, init=False)
+
+    def __post_init__(self) -> None:
+        self.plans = DataLoader(load_fn=self.services.api.catalog.by_price_ids)
 
     def principal(self) -> Principal:
         """The verified caller; raises UNAUTHENTICATED. Verified once per request."""

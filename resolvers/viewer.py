@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from resolvers.context import Info
-from schema.types import Viewer
+from schema.viewer import Viewer
 
 
 async def resolve_viewer(info: Info) -> Viewer:
@@ -14,4 +14,5 @@ async def resolve_viewer(info: Info) -> Viewer:
         id=strawberry.ID(user.external_id),
         email=user.email,
         customer_id=user.stripe_customer_id,
+        user=user,
     )

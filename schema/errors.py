@@ -1,18 +1,21 @@
 """Every GraphQL error leaves with one of the contract's `extensions.code` values.
 
-A `ServiceError` keeps its message and code; a document the server refuses to run (syntax,
-validation) is `BAD_USER_INPUT` unless a limiter already tagged it; anything else is a bug, logged
-with its traceback and masked as `INTERNAL_SERVER_ERROR`.
+A `ServiceError` keeps its message and code; a document over the parser's size limits is
+`QUERY_TOO_COMPLEX`; a document the server refuses to run (syntax, validation) is `BAD_USER_INPUT`
+unless a limiter already tagged it; anything else is a bug, logged with its traceback and masked
+as `INTERNAL_SERVER_ERROR`.
+
+The mapping runs on the final result (see schema.root.BillingSchema.execute), not in an extension
+hook: a parse error raised inside an `on_parse` hook (ParserCache) skips the hooks' cleanup code.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 
 from graphql.error import GraphQLError
-from strawberry.extensions import SchemaExtension
 
+from schema.limits import exceeds_parser_limit
 from services.errors import ErrorCode, ServiceError
 
 log = logging.getLogger(__name__)
@@ -43,14 +46,8 @@ def to_contract_error(error: GraphQLError) -> GraphQLError:
     if original is None:
         if existing in CONTRACT_CODES:
             return error
+        if exceeds_parser_limit(error):
+            return _with_code(error, error.message, ErrorCode.QUERY_TOO_COMPLEX)
         return _with_code(error, error.message, ErrorCode.BAD_USER_INPUT)
     log.error("unexpected error in resolver", exc_info=original)
     return _with_code(error, MASKED_MESSAGE, ErrorCode.INTERNAL_SERVER_ERROR)
-
-
-class ContractErrors(SchemaExtension):
-    def on_operation(self) -> Iterator[None]:
-        yield
-        result = self.execution_context.result
-        if result is not None and result.errors:
-            result.errors = [to_contract_error(error) for error in result.errors]

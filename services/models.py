@@ -35,6 +35,9 @@ class StripeEvent(Model):
 
     id = fields.CharField(max_length=255, primary_key=True)
     type = fields.CharField(max_length=128, db_index=True)
+    object_id = fields.CharField(
+        max_length=255, null=True, db_index=True, description="id of data.object"
+    )
     created = fields.BigIntField(description="Stripe's event.created, unix seconds")
     livemode = fields.BooleanField(default=False)
     payload: fields.Field[dict[str, Any]] = fields.JSONField()
@@ -51,11 +54,15 @@ class StripeEvent(Model):
 
 
 class MirrorFields(Model):
-    """Columns shared by every mirrored Stripe object: which event wrote the row last."""
+    """Columns shared by every mirrored Stripe object: which version of it the row holds.
+
+    The triple (source_created, source_rank, source_event_id) orders snapshots, see
+    services.webhooks.ordering for the rule.
+    """
 
     source_created = fields.BigIntField(default=0)
     source_rank = fields.IntField(default=0)
-    source_event_id = fields.CharField(max_length=255, null=True)
+    source_event_id = fields.CharField(max_length=255, default="")
     updated_at = fields.DatetimeField(auto_now=True)
 
     class Meta:
@@ -80,6 +87,9 @@ class Subscription(MirrorFields):
     price_id = fields.CharField(max_length=255)
     product_id = fields.CharField(max_length=255, null=True)
     plan_name = fields.CharField(max_length=255, null=True)
+    price_nickname = fields.CharField(
+        max_length=255, null=True, description="plan_name comes from it before the product name"
+    )
     quantity = fields.IntField(default=1)
     current_period_end = fields.DatetimeField(null=True)
     cancel_at_period_end = fields.BooleanField(default=False)

@@ -23,8 +23,6 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 
-StripeError = stripe.StripeError
-
 
 def idempotency_key(*parts: str) -> str:
     """A key that is the same for the same logical request, across retries and restarts."""
@@ -39,8 +37,11 @@ def translate(error: stripe.StripeError) -> PaymentProviderError | PaymentProvid
     status = error.http_status or 0
     if isinstance(error, stripe.APIConnectionError) or status >= 500 or status == 0:
         return PaymentProviderUnavailable("The payment provider is unreachable; try again shortly.")
-    message = error.user_message or "The payment provider refused the request."
-    return PaymentProviderError(message)
+    # Only a card error's message is written for the paying customer; the others are written for
+    # developers (and may name ids or internals), so they stay in the logs.
+    if isinstance(error, stripe.CardError) and error.user_message:
+        return PaymentProviderError(error.user_message)
+    return PaymentProviderError("The payment provider refused the request.")
 
 
 class StripeGateway:

@@ -5,12 +5,10 @@ client on the ASGI app.
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
-import asyncpg
 import httpx
 import pytest
 from starlette.applications import Starlette
@@ -21,14 +19,14 @@ from billing_portal.database import close_database, migrate, open_database
 from billing_portal.settings import Settings, load_settings
 from billing_portal.stripe_mock import StripeMockServer, StripeMockUnavailable
 from services.auth import TokenVerifier
-from tests.support import service_missing
+from tests.support import (
+    configured_postgres_url,
+    create_postgres_database,
+    drop_postgres_database,
+    service_missing,
+)
 
 TokenFactory = Callable[..., str]
-
-
-def _configured_database_url() -> str | None:
-    url = os.environ.get("DATABASE_URL")
-    return url if url and url.startswith(("postgres://", "postgresql://")) else None
 
 
 @pytest.fixture(scope="session")
@@ -41,46 +39,33 @@ def stripe_mock() -> Iterator[StripeMockServer]:
     server.stop()
 
 
-async def _create_postgres_database(server_url: str) -> tuple[str, str]:
-    """A fresh database on the configured server; returns (its URL, the admin DSN to drop it)."""
-    base, _, _ = server_url.rpartition("/")
-    admin_dsn = base.replace("postgres://", "postgresql://", 1) + "/postgres"
-    name = f"billing_test_{uuid.uuid4().hex[:12]}"
-    try:
-        connection = await asyncpg.connect(admin_dsn)
-    except (OSError, asyncpg.PostgresError) as error:
-        service_missing(f"PostgreSQL at {base} is unreachable: {error}")
-    try:
-        await connection.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await connection.close()
-    return f"{base}/{name}", admin_dsn
-
-
-async def _drop_postgres_database(admin_dsn: str, url: str) -> None:
-    name = url.rpartition("/")[2]
-    connection = await asyncpg.connect(admin_dsn)
-    try:
-        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await connection.close()
-
-
 @pytest.fixture(scope="session")
 async def database_url(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
     """A migrated, empty database for this test session."""
-    configured = _configured_database_url()
-    if configured is None:
-        url = f"sqlite://{tmp_path_factory.mktemp('db') / 'billing.db'}"
+    async with _fresh_database(tmp_path_factory.mktemp("db")) as url:
         await migrate(url)
         yield url
+
+
+@pytest.fixture
+async def empty_database_url(tmp_path: Path) -> AsyncIterator[str]:
+    """A database with no table at all, on the same server kind as the session's (dropped after)."""
+    async with _fresh_database(tmp_path) as url:
+        yield url
+
+
+@asynccontextmanager
+async def _fresh_database(folder: Path) -> AsyncIterator[str]:
+    """SQLite: a new file in `folder`; PostgreSQL (DATABASE_URL): a new database, dropped after."""
+    configured = configured_postgres_url()
+    if configured is None:
+        yield f"sqlite://{folder / 'billing.db'}"
         return
-    url, admin_dsn = await _create_postgres_database(configured)
+    url, admin_dsn = await create_postgres_database(configured)
     try:
-        await migrate(url)
         yield url
     finally:
-        await _drop_postgres_database(admin_dsn, url)
+        await drop_postgres_database(admin_dsn, url)
 
 
 @pytest.fixture(scope="session")

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import uuid
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
 
@@ -18,6 +20,37 @@ def service_missing(reason: str) -> None:
     if in_ci():
         pytest.fail(f"{reason} (CI=true: a missing service fails the run)")
     pytest.skip(reason)
+
+
+def configured_postgres_url() -> str | None:
+    """The PostgreSQL server DATABASE_URL names, if any (the suite then runs on PostgreSQL)."""
+    url = os.environ.get("DATABASE_URL")
+    return url if url and url.startswith(("postgres://", "postgresql://")) else None
+
+
+async def create_postgres_database(server_url: str) -> tuple[str, str]:
+    """A fresh database on the configured server; returns (its URL, the admin DSN to drop it)."""
+    base, _, _ = server_url.rpartition("/")
+    admin_dsn = base.replace("postgres://", "postgresql://", 1) + "/postgres"
+    name = f"billing_test_{uuid.uuid4().hex[:12]}"
+    try:
+        connection = await asyncpg.connect(admin_dsn)
+    except (OSError, asyncpg.PostgresError) as error:
+        service_missing(f"PostgreSQL at {base.rpartition('@')[2]} is unreachable: {error}")
+    try:
+        await connection.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await connection.close()
+    return f"{base}/{name}", admin_dsn
+
+
+async def drop_postgres_database(admin_dsn: str, url: str) -> None:
+    name = url.rpartition("/")[2]
+    connection = await asyncpg.connect(admin_dsn)
+    try:
+        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await connection.close()
 
 
 async def graphql(

@@ -1,0 +1,117 @@
+"""Checkout: a Stripe Checkout Session that sells one catalog price to the signed-in user.
+
+Everything the caller sent is checked before any Stripe call, so bad input costs nothing and
+leaves nothing behind. The session carries the user id twice (client_reference_id and
+metadata.user_id) so the completion webhook can link the purchase to the user.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from services.customers import CustomerAccounts
+from services.errors import BadUserInput, PaymentProviderError
+from services.models import User
+from services.plans import Catalog, CheckoutMode
+from services.rate_limit import SlidingWindowLimiter
+from services.stripe_gateway import StripeGateway, idempotency_key
+from services.urls import RedirectPolicy
+
+if TYPE_CHECKING:
+    from stripe.params.checkout import SessionCreateParams
+
+MAX_QUANTITY = 10_000
+MAX_TRIAL_DAYS = 730  # Stripe's own limit for trial_period_days
+MAX_PRICE_ID_LENGTH = 255
+# A double-click within this window returns the same session instead of a second one.
+DEDUPLICATION_SECONDS = 60
+
+
+@dataclass(frozen=True, slots=True)
+class CheckoutRequest:
+    price_id: str
+    success_url: str
+    cancel_url: str
+    quantity: int = 1
+    mode: CheckoutMode = "subscription"
+    allow_promotion_codes: bool = False
+    trial_days: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CheckoutSessionView:
+    id: str
+    url: str
+
+
+class CheckoutSessions:
+    def __init__(
+        self,
+        *,
+        stripe: StripeGateway,
+        catalog: Catalog,
+        customers: CustomerAccounts,
+        redirects: RedirectPolicy,
+        limiter: SlidingWindowLimiter,
+    ) -> None:
+        self._stripe = stripe
+        self._catalog = catalog
+        self._customers = customers
+        self._redirects = redirects
+        self._limiter = limiter
+
+    async def create(self, user: User, request: CheckoutRequest) -> CheckoutSessionView:
+        self._limiter.hit(user.external_id)
+        _check_shape(request)
+        self._redirects.redirect_url(request.success_url, field="successUrl")
+        self._redirects.redirect_url(request.cancel_url, field="cancelUrl")
+        await self._catalog.purchasable(request.price_id, request.mode)
+        customer_id = await self._customers.ensure_customer(user)
+        params = _session_params(user, customer_id, request)
+        key = idempotency_key(
+            "checkout",
+            user.external_id,
+            repr(sorted(params.items())),
+            str(int(time.time()) // DEDUPLICATION_SECONDS),
+        )
+        session = await self._stripe.call(
+            lambda v1: v1.checkout.sessions.create_async(params, {"idempotency_key": key})
+        )
+        if session.url is None:
+            raise PaymentProviderError("The payment provider returned no checkout page.")
+        return CheckoutSessionView(id=session.id, url=session.url)
+
+
+def _check_shape(request: CheckoutRequest) -> None:
+    if not request.price_id.strip() or len(request.price_id) > MAX_PRICE_ID_LENGTH:
+        raise BadUserInput("priceId must name a plan.")
+    if not 1 <= request.quantity <= MAX_QUANTITY:
+        raise BadUserInput(f"quantity must be between 1 and {MAX_QUANTITY}.")
+    if request.trial_days is not None:
+        if request.mode != "subscription":
+            raise BadUserInput("trialDays applies to mode SUBSCRIPTION only.")
+        if not 1 <= request.trial_days <= MAX_TRIAL_DAYS:
+            raise BadUserInput(f"trialDays must be between 1 and {MAX_TRIAL_DAYS}.")
+
+
+def _session_params(user: User, customer_id: str, request: CheckoutRequest) -> SessionCreateParams:
+    user_metadata = {"user_id": user.external_id}
+    params: SessionCreateParams = {
+        "mode": request.mode,
+        "line_items": [{"price": request.price_id, "quantity": request.quantity}],
+        "success_url": request.success_url,
+        "cancel_url": request.cancel_url,
+        "customer": customer_id,
+        "client_reference_id": user.external_id,
+        "metadata": user_metadata,
+        "allow_promotion_codes": request.allow_promotion_codes,
+    }
+    if request.mode == "subscription":
+        params["subscription_data"] = {"metadata": user_metadata}
+        if request.trial_days is not None:
+            params["subscription_data"]["trial_period_days"] = request.trial_days
+    else:
+        params["payment_intent_data"] = {"metadata": user_metadata}
+    return params

@@ -1,0 +1,73 @@
+"""Each user's Stripe customer: created on their first checkout, and only ever one.
+
+Three layers keep it to one even when a user's first checkouts race: a per-user lock in this
+process, an idempotency key derived from the user id (Stripe answers a repeated create with the
+same customer, across processes), and a conditional update that only links a user who has no
+customer yet (the database's unique column backs it), so a loser adopts the winner's id.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import weakref
+from typing import TYPE_CHECKING
+
+from services.errors import BadUserInput
+from services.models import User
+from services.stripe_gateway import StripeGateway, idempotency_key
+
+if TYPE_CHECKING:
+    from stripe.params import CustomerCreateParams
+
+NO_BILLING_ACCOUNT = "You have no billing account yet: subscribe to a plan first."
+
+
+class CustomerAccounts:
+    def __init__(self, stripe: StripeGateway) -> None:
+        self._stripe = stripe
+        # A lock lives while some request holds or awaits it, then disappears with it.
+        self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
+
+    async def ensure_customer(self, user: User) -> str:
+        """The user's Stripe customer id, creating the customer on first use."""
+        if user.stripe_customer_id:
+            return user.stripe_customer_id
+        lock = self._locks.setdefault(user.id, asyncio.Lock())
+        async with lock:
+            linked = await _linked_customer(user)
+            if linked is not None:
+                return linked
+            customer = await self._stripe.call(
+                lambda v1: v1.customers.create_async(
+                    _customer_params(user),
+                    {"idempotency_key": idempotency_key("customer", user.external_id)},
+                )
+            )
+            await User.filter(id=user.id, stripe_customer_id__isnull=True).update(
+                stripe_customer_id=customer.id
+            )
+            # Another process (or a webhook) may have linked one first: its id wins.
+            linked = await _linked_customer(user)
+            assert linked is not None
+            return linked
+
+    @staticmethod
+    def require_customer(user: User) -> str:
+        """The customer id of a user who already has a billing account, else BAD_USER_INPUT."""
+        if not user.stripe_customer_id:
+            raise BadUserInput(NO_BILLING_ACCOUNT)
+        return user.stripe_customer_id
+
+
+async def _linked_customer(user: User) -> str | None:
+    """Re-read the stored link (it may be newer than `user`) and refresh `user` with it."""
+    fresh = await User.get(id=user.id)
+    user.stripe_customer_id = fresh.stripe_customer_id
+    return user.stripe_customer_id
+
+
+def _customer_params(user: User) -> CustomerCreateParams:
+    params: CustomerCreateParams = {"metadata": {"user_id": user.external_id}}
+    if user.email:
+        params["email"] = user.email
+    return params

@@ -1,0 +1,172 @@
+"""The catalog a Pricing block renders and checkout accepts: the local Product/Price mirror.
+
+Webhooks (`product.*`, `price.*`) and `billing-portal sync` keep the mirror fresh. A new
+deployment whose mirror is still empty fills it once from Stripe, so plans show up before the
+first catalog webhook arrives. The public list is cached for a few seconds because every visitor
+of a pricing page asks for it; checkout reads the rows themselves so it never accepts a price
+that was just retired.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import stripe
+
+from services.errors import BadUserInput
+from services.models import Price, Product
+from services.stripe_gateway import StripeGateway
+
+CheckoutMode = Literal["subscription", "payment"]
+PLANS_CACHE_SECONDS = 5.0
+
+
+@dataclass(frozen=True, slots=True)
+class PlanView:
+    price_id: str
+    product_id: str
+    name: str
+    unit_amount: int | None
+    currency: str
+    interval: str | None
+    interval_count: int | None
+    nickname: str | None
+
+    @property
+    def recurring(self) -> bool:
+        return self.interval is not None
+
+
+class Catalog:
+    def __init__(
+        self,
+        stripe_gateway: StripeGateway,
+        *,
+        cache_seconds: float = PLANS_CACHE_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._stripe = stripe_gateway
+        self._cache_seconds = cache_seconds
+        self._clock = clock
+        self._cached: tuple[float, list[PlanView]] | None = None
+        self._hydrated = False
+        self._hydrating = asyncio.Lock()
+
+    async def plans(self) -> list[PlanView]:
+        """Active prices of active products, cheapest first within each product."""
+        now = self._clock()
+        if self._cached is not None and now - self._cached[0] < self._cache_seconds:
+            return self._cached[1]
+        await self._ensure_hydrated()
+        prices = await Price.filter(active=True, deleted=False).order_by("unit_amount", "id")
+        products = await _products_of(prices)
+        plans = [
+            _plan(price, products.get(price.product_id))
+            for price in prices
+            if _sellable_product(products.get(price.product_id))
+        ]
+        plans.sort(key=lambda plan: plan.name)
+        self._cached = (now, plans)
+        return plans
+
+    async def purchasable(self, price_id: str, mode: CheckoutMode) -> PlanView:
+        """The price a checkout in `mode` may sell, or BAD_USER_INPUT saying why not."""
+        await self._ensure_hydrated()
+        price = await Price.get_or_none(id=price_id, active=True, deleted=False)
+        product = await Product.get_or_none(id=price.product_id) if price else None
+        if price is None or not _sellable_product(product):
+            raise BadUserInput(f"priceId {price_id!r} is not an available plan.")
+        plan = _plan(price, product)
+        if mode == "subscription" and not plan.recurring:
+            raise BadUserInput("This price is a one-time price: use mode PAYMENT.")
+        if mode == "payment" and plan.recurring:
+            raise BadUserInput("This price is recurring: use mode SUBSCRIPTION.")
+        return plan
+
+    async def by_price_ids(self, price_ids: Sequence[str]) -> list[PlanView | None]:
+        """Each price (retired ones too, a subscription may still be on one), in order."""
+        prices = {price.id: price for price in await Price.filter(id__in=list(price_ids))}
+        products = await _products_of(prices.values())
+        return [
+            _plan(prices[price_id], products.get(prices[price_id].product_id))
+            if price_id in prices
+            else None
+            for price_id in price_ids
+        ]
+
+    async def _ensure_hydrated(self) -> None:
+        if self._hydrated:
+            return
+        async with self._hydrating:
+            if not self._hydrated and not await Price.exists():
+                await self._hydrate()
+            self._hydrated = True
+
+    async def _hydrate(self) -> None:
+        page = await self._stripe.call(
+            lambda v1: v1.prices.list_async(
+                {"active": True, "expand": ["data.product"], "limit": 100}
+            )
+        )
+        products: dict[str, Product] = {}
+        prices: list[Price] = []
+        async for price in page.auto_paging_iter():
+            if isinstance(price.product, stripe.Product):
+                products[price.product.id] = _product_row(price.product)
+            prices.append(_price_row(price))
+        # Rows a webhook wrote meanwhile are newer: keep them (source_created 0 loses to any).
+        await Product.bulk_create(list(products.values()), ignore_conflicts=True)
+        await Price.bulk_create(prices, ignore_conflicts=True)
+
+
+async def _products_of(prices: Iterable[Price]) -> dict[str, Product]:
+    product_ids = {price.product_id for price in prices}
+    if not product_ids:
+        return {}
+    return {product.id: product for product in await Product.filter(id__in=list(product_ids))}
+
+
+def _sellable_product(product: Product | None) -> bool:
+    """An unknown product (its event has not arrived yet) does not hide its prices."""
+    return product is None or (product.active and not product.deleted)
+
+
+def _plan(price: Price, product: Product | None) -> PlanView:
+    name = product.name if product else (price.nickname or price.product_id)
+    return PlanView(
+        price_id=price.id,
+        product_id=price.product_id,
+        name=name,
+        unit_amount=price.unit_amount,
+        currency=price.currency,
+        interval=price.interval,
+        interval_count=price.interval_count,
+        nickname=price.nickname,
+    )
+
+
+def _product_row(product: stripe.Product) -> Product:
+    return Product(
+        id=product.id,
+        name=product.name,
+        description=product.description,
+        active=product.active,
+    )
+
+
+def _price_row(price: stripe.Price) -> Price:
+    product_id = price.product if isinstance(price.product, str) else price.product.id
+    return Price(
+        id=price.id,
+        product_id=product_id,
+        active=price.active,
+        unit_amount=price.unit_amount,
+        currency=price.currency,
+        interval=price.recurring.interval if price.recurring else None,
+        interval_count=price.recurring.interval_count if price.recurring else None,
+        nickname=price.nickname,
+    )

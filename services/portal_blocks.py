@@ -1,0 +1,69 @@
+"""Customer Portal blocks: what a page of the host app shows, and where the portal sends users back.
+
+Admins write them; anyone may read one, because the page that renders a block is public. The
+Redirect URL is checked like every redirect (services.urls), and must be https.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from services.errors import BadUserInput, NotFound
+from services.models import PortalBlock
+from services.urls import RedirectPolicy, https_asset_url
+
+MAX_TITLE_LENGTH = 200
+MAX_SUBTITLE_LENGTH = 500
+
+
+@dataclass(frozen=True, slots=True)
+class BlockInput:
+    title: str
+    redirect_url: str
+    id: str | None = None
+    subtitle: str | None = None
+    background_image_url: str | None = None
+
+
+class PortalBlocks:
+    def __init__(self, redirects: RedirectPolicy) -> None:
+        self._redirects = redirects
+
+    async def save(self, block: BlockInput) -> PortalBlock:
+        """Create a block, or update the one `block.id` names (NOT_FOUND when there is none)."""
+        title = block.title.strip()
+        if not title or len(title) > MAX_TITLE_LENGTH:
+            raise BadUserInput(f"title must have 1 to {MAX_TITLE_LENGTH} characters.")
+        subtitle = (block.subtitle or "").strip() or None
+        if subtitle is not None and len(subtitle) > MAX_SUBTITLE_LENGTH:
+            raise BadUserInput(f"subtitle must have at most {MAX_SUBTITLE_LENGTH} characters.")
+        background = block.background_image_url or None
+        if background is not None:
+            https_asset_url(background, field="backgroundImageUrl")
+        redirect_url = self._redirects.redirect_url(
+            block.redirect_url, field="redirectUrl", https_only=True
+        )
+        values: dict[str, Any] = {
+            "title": title,
+            "subtitle": subtitle,
+            "background_image_url": background,
+            "redirect_url": redirect_url,
+        }
+        if block.id is None:
+            return await PortalBlock.create(**values)
+        row = await self.get(block.id)
+        if row is None:
+            raise NotFound("No portal block has this id.")
+        await row.update_from_dict(values).save()
+        return row
+
+    @staticmethod
+    async def get(block_id: str) -> PortalBlock | None:
+        """The block, or None for an unknown or malformed id (both are just "no such block")."""
+        try:
+            key = uuid.UUID(block_id)
+        except ValueError:
+            return None
+        return await PortalBlock.get_or_none(id=key)

@@ -1,0 +1,121 @@
+"""What a bench run found: one result per workload, printed as a table and written as JSON."""
+
+from __future__ import annotations
+
+import os
+import platform
+from dataclasses import dataclass, field
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from simulator.bench.stats import Summary
+
+
+@dataclass(frozen=True, slots=True)
+class WorkloadResult:
+    name: str
+    description: str
+    service: Summary
+    baseline: Summary | None = None
+    baseline_description: str | None = None
+    goal: float | None = None
+    peak_rss_mib: float | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ratio(self) -> float | None:
+        """Service throughput over its floor's, both measured in this run."""
+        if self.baseline is None or self.baseline.throughput <= 0:
+            return None
+        return self.service.throughput / self.baseline.throughput
+
+    @property
+    def goal_met(self) -> bool | None:
+        ratio = self.ratio
+        if self.goal is None or ratio is None:
+            return None
+        return ratio >= self.goal
+
+    def as_json(self) -> dict[str, Any]:
+        ratio = self.ratio
+        return {
+            "name": self.name,
+            "description": self.description,
+            "service": self.service.as_json(),
+            "baseline": None if self.baseline is None else self.baseline.as_json(),
+            "baseline_description": self.baseline_description,
+            "ratio": None if ratio is None else round(ratio, 3),
+            "goal": self.goal,
+            "goal_met": self.goal_met,
+            "peak_rss_mib": None if self.peak_rss_mib is None else round(self.peak_rss_mib, 1),
+            **self.details,
+        }
+
+
+def machine() -> dict[str, Any]:
+    """Enough about the machine to read the numbers: they are only comparable within a run."""
+    cpu_model = platform.processor() or "unknown"
+    try:
+        with open("/proc/cpuinfo") as cpuinfo:
+            for line in cpuinfo:
+                if line.startswith("model name"):
+                    cpu_model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    return {
+        "cpus": os.cpu_count(),
+        "cpu_model": cpu_model,
+        "python": platform.python_version(),
+        "system": f"{platform.system()} {platform.release()}",
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class BenchReport:
+    options: dict[str, Any]
+    results: list[WorkloadResult]
+    machine: dict[str, Any] = field(default_factory=machine)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "machine": self.machine,
+            "options": self.options,
+            "workloads": [result.as_json() for result in self.results],
+        }
+
+    @property
+    def goals_met(self) -> bool:
+        return all(result.goal_met is not False for result in self.results)
+
+    def print(self, console: Console) -> None:
+        table = Table(title="billing-portal bench (throughput in requests/s, latency in ms)")
+        for column in ("workload", "req/s", "p50", "p99", "floor req/s", "floor p50", "floor p99"):
+            table.add_column(column, justify="left" if column == "workload" else "right")
+        table.add_column("ratio (goal)", justify="right")
+        table.add_column("peak RSS MiB", justify="right")
+        for result in self.results:
+            table.add_row(result.name, *_row_numbers(result))
+        console.print(table)
+        for result in self.results:
+            floor = f" vs {result.baseline_description}" if result.baseline_description else ""
+            extra = ", ".join(f"{key}={value}" for key, value in result.details.items())
+            console.print(f"[bold]{result.name}[/]: {result.description}{floor}. {extra}".strip())
+
+
+def _row_numbers(result: WorkloadResult) -> list[str]:
+    service, baseline, ratio = result.service, result.baseline, result.ratio
+    cells = [f"{service.throughput:.1f}", f"{service.p50_ms:.2f}", f"{service.p99_ms:.2f}"]
+    if baseline is None:
+        cells += ["-", "-", "-"]
+    else:
+        cells += [f"{baseline.throughput:.1f}", f"{baseline.p50_ms:.2f}", f"{baseline.p99_ms:.2f}"]
+    if ratio is None:
+        cells.append("-")
+    else:
+        mark = "[green]" if result.goal_met else "[red]"
+        cells.append(f"{mark}{ratio:.2f}[/] (≥{result.goal})")
+    cells.append("-" if result.peak_rss_mib is None else f"{result.peak_rss_mib:.0f}")
+    return cells

@@ -1,0 +1,136 @@
+"""The workloads of issue 6: what is loaded, against which floor, and the goal of their ratio."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from simulator.bench.baseline_app import HELLO_QUERY
+from simulator.bench.drivers import (
+    Driver,
+    HttpDriver,
+    StripeSdkDriver,
+    WebhookDriver,
+    graphql_request,
+)
+from simulator.bench.seed import (
+    CHECKOUT_MUTATION,
+    RETURN_URL,
+    Catalog,
+    Customer,
+    checkout_input,
+)
+
+PORTAL_MUTATION = (
+    "mutation($input: PortalSessionInput!) { createPortalSession(input: $input) { id url } }"
+)
+SUBSCRIPTIONS_QUERY = (
+    "query { viewer { subscriptions { id status priceId productId planName quantity "
+    "currentPeriodEnd cancelAtPeriodEnd canceledAt trialEnd } } }"
+)
+WEBHOOK_EVENT_TYPE = "customer.subscription.updated"
+WEBHOOK_EVENT_PREFIX = "evt_bench_updated_"
+
+
+@dataclass(frozen=True, slots=True)
+class Targets:
+    """Where everything listens, and what the seeding left in place for the loads."""
+
+    service_url: str
+    baseline_url: str
+    stripe_mock_url: str
+    api_key: str
+    webhook_secret: str
+    catalog: Catalog
+    customers: tuple[Customer, ...]
+    subscriptions: tuple[dict[str, Any], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Workload:
+    name: str
+    description: str
+    baseline_description: str
+    goal: float
+    service: Callable[[Targets], Driver]
+    baseline: Callable[[Targets], Driver]
+    counts_events: bool = False
+
+
+def _graphql_per_customer(
+    targets: Targets, query: str, variables: dict[str, Any] | None
+) -> HttpDriver:
+    requests = tuple(
+        graphql_request(query, variables, customer.token) for customer in targets.customers
+    )
+    return HttpDriver(url=f"{targets.service_url}/graphql", requests=requests)
+
+
+def _sdk(targets: Targets, operation: Literal["portal", "checkout"]) -> StripeSdkDriver:
+    return StripeSdkDriver(
+        api_base=targets.stripe_mock_url,
+        api_key=targets.api_key,
+        operation=operation,
+        customers=tuple(customer.customer_id for customer in targets.customers),
+        price_id=targets.catalog.price_id,
+        return_url=RETURN_URL,
+    )
+
+
+def _webhooks(url: str, prefix: str, targets: Targets) -> WebhookDriver:
+    return WebhookDriver(
+        url=url,
+        secret=targets.webhook_secret,
+        event_type=WEBHOOK_EVENT_TYPE,
+        event_prefix=prefix,
+        objects=targets.subscriptions,
+    )
+
+
+WORKLOADS: dict[str, Workload] = {
+    workload.name: workload
+    for workload in (
+        Workload(
+            name="portal",
+            description="createPortalSession over GraphQL",
+            baseline_description="bare SDK billing_portal.sessions.create",
+            goal=0.75,
+            service=lambda t: _graphql_per_customer(
+                t, PORTAL_MUTATION, {"input": {"returnUrl": RETURN_URL}}
+            ),
+            baseline=lambda t: _sdk(t, "portal"),
+        ),
+        Workload(
+            name="checkout",
+            description="createCheckoutSession, customer exists",
+            baseline_description="bare SDK checkout.sessions.create",
+            goal=0.75,
+            service=lambda t: _graphql_per_customer(
+                t, CHECKOUT_MUTATION, {"input": checkout_input(t.catalog)}
+            ),
+            baseline=lambda t: _sdk(t, "checkout"),
+        ),
+        Workload(
+            name="subscriptions",
+            description="viewer.subscriptions (3 in the mirror)",
+            baseline_description="Strawberry hello-world, same stack",
+            goal=0.6,
+            service=lambda t: _graphql_per_customer(t, SUBSCRIPTIONS_QUERY, None),
+            baseline=lambda t: HttpDriver(
+                url=f"{t.baseline_url}/graphql", requests=(graphql_request(HELLO_QUERY),)
+            ),
+        ),
+        Workload(
+            name="webhooks",
+            description=f"signed {WEBHOOK_EVENT_TYPE} ingest",
+            baseline_description="bare Starlette endpoint reading the body",
+            goal=0.4,
+            service=lambda t: _webhooks(
+                f"{t.service_url}/webhooks/stripe", WEBHOOK_EVENT_PREFIX, t
+            ),
+            baseline=lambda t: _webhooks(f"{t.baseline_url}/webhook", "evt_floor_", t),
+            counts_events=True,
+        ),
+    )
+}

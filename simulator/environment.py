@@ -1,0 +1,96 @@
+"""Where the journeys run: a service started in this process, or one already running.
+
+In-process, the service is the real app under a real uvicorn server on a loopback port, so the
+simulator still reaches it only over HTTP; stripe-mock comes from the foundation's helper.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import uvicorn
+
+from billing_portal.app import create_app
+from billing_portal.database import migrate
+from billing_portal.settings import load_settings
+from billing_portal.stripe_mock import StripeMockServer, free_port
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """A service to drive, with the secrets it shares with Stripe and the host app."""
+
+    base_url: str
+    stripe_mock_url: str
+    webhook_secret: str
+    jwt_secret: str
+    jwt_audience: str | None = None
+    jwt_issuer: str | None = None
+
+
+class ServiceDidNotStart(RuntimeError):
+    """The in-process service exited during start-up."""
+
+
+@asynccontextmanager
+async def stripe_mock(url: str | None) -> AsyncIterator[str]:
+    """The given stripe-mock, or a fresh one for the run (started off the event loop)."""
+    if url is not None:
+        yield url.rstrip("/")
+        return
+    server = StripeMockServer()
+    await asyncio.to_thread(server.start)
+    try:
+        yield server.url
+    finally:
+        await asyncio.to_thread(server.stop)
+
+
+@asynccontextmanager
+async def in_process_service(
+    stripe_mock_url: str, database_url: str | None, *, manage_database: bool = True
+) -> AsyncIterator[Target]:
+    """Serve the app on a free loopback port.
+
+    Without `database_url` it gets a migrated temporary SQLite file. A caller that already opened
+    the database in this process (a test session) passes its URL with `manage_database=False`.
+    """
+    async with AsyncExitStack() as stack:
+        if database_url is None:
+            folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="simulate-")))
+            database_url = f"sqlite://{folder / 'billing.db'}"
+            await migrate(database_url)
+        settings = load_settings(
+            billing_env="test",
+            database_url=database_url,
+            stripe_api_base=stripe_mock_url,
+            rate_limit_sessions_per_minute=0,
+        )
+        app = create_app(settings, manage_database=manage_database)
+        port = free_port()
+        config = uvicorn.Config(
+            app, host="127.0.0.1", port=port, log_config=None, log_level="warning", lifespan="on"
+        )
+        server = uvicorn.Server(config)
+        serving = asyncio.create_task(server.serve())
+        while not server.started:
+            if serving.done():
+                raise ServiceDidNotStart("the service stopped during start-up (see its log)")
+            await asyncio.sleep(0.02)
+        try:
+            yield Target(
+                base_url=f"http://127.0.0.1:{port}",
+                stripe_mock_url=stripe_mock_url,
+                webhook_secret=settings.webhook_secret,
+                jwt_secret=settings.jwt_secret,
+                jwt_audience=settings.auth_jwt_audience,
+                jwt_issuer=settings.auth_jwt_issuer,
+            )
+        finally:
+            server.should_exit = True
+            await serving

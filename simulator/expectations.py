@@ -1,0 +1,145 @@
+"""The state a customer should see after a step, and what the service actually shows them.
+
+Both sides become the same flat record (plan by catalog name, dates as days since the journey
+began, ids as roles), so a comparison is one dict equality and a failure reads as
+"expected X, the service returned Y".
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from simulator.naming import Roles
+from simulator.stripe_side.catalog import CatalogPrice
+from simulator.stripe_side.clock import SimClock
+
+THE_SUBSCRIPTION = "the subscription"
+
+
+@dataclass(frozen=True, slots=True)
+class State:
+    """What `viewer` should say; `but(...)` derives the next step's state from this one."""
+
+    customer: bool = True
+    subscription: str | None = None
+    status: str | None = None
+    plan: str | None = None
+    quantity: int | None = None
+    cancel_at_period_end: bool | None = None
+    period_end_day: int | None = None
+    trial_end_day: int | None = None
+    canceled_on_day: int | None = None
+    active: bool = False
+    card: str | None = None
+    invoices: tuple[str, ...] = ()
+
+    def but(self, **changes: Any) -> State:
+        return dataclasses.replace(self, **changes)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {field.name: _plain(getattr(self, field.name)) for field in dataclasses.fields(self)}
+
+
+def subscribed(
+    plan: CatalogPrice, card: str, *, quantity: int = 1, on_day: int = 0, trial_days: int = 0
+) -> State:
+    """The state right after a successful subscription checkout."""
+    period_days = trial_days or 30
+    amount = 0 if trial_days else plan.unit_amount * quantity
+    return State(
+        subscription=THE_SUBSCRIPTION,
+        status="TRIALING" if trial_days else "ACTIVE",
+        plan=plan.nickname,
+        quantity=quantity,
+        cancel_at_period_end=False,
+        period_end_day=on_day + period_days,
+        trial_end_day=on_day + trial_days if trial_days else None,
+        active=True,
+        card=card,
+        invoices=(invoice("paid", amount, plan.currency),),
+    )
+
+
+def invoice(status: str, amount: int, currency: str = "usd") -> str:
+    paid = amount if status == "paid" else 0
+    return f"{status} {paid}/{amount} {currency}"
+
+
+def _plain(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value
+
+
+def observe(
+    viewer: dict[str, Any],
+    *,
+    subscription_id: str | None,
+    catalog: dict[str, CatalogPrice],
+    roles: Roles,
+    clock: SimClock,
+) -> State:
+    """Read a `viewer` answer into a State, naming everything the way the scripts do."""
+    subscriptions = viewer.get("subscriptions") or []
+    method = viewer.get("defaultPaymentMethod")
+    invoices = tuple(
+        f"{row['status']} {row['amountPaid']}/{row['amountDue']} {row['currency']}"
+        for row in viewer.get("invoices") or []
+    )
+    base = State(
+        customer=viewer.get("customerId") is not None,
+        active=bool(viewer.get("hasActiveSubscription")),
+        card=_card(method) if method else None,
+        invoices=invoices,
+    )
+    if not subscriptions:
+        return base
+    if len(subscriptions) > 1:
+        names = ", ".join(_name(row["id"], subscription_id, roles) for row in subscriptions)
+        return base.but(subscription=f"{len(subscriptions)} subscriptions ({names})")
+    row = subscriptions[0]
+    return base.but(
+        subscription=_name(row["id"], subscription_id, roles),
+        status=row["status"],
+        plan=_plan(row, catalog),
+        quantity=row["quantity"],
+        cancel_at_period_end=row["cancelAtPeriodEnd"],
+        period_end_day=_day(row.get("currentPeriodEnd"), clock),
+        trial_end_day=_day(row.get("trialEnd"), clock),
+        canceled_on_day=_day(row.get("canceledAt"), clock),
+    )
+
+
+def differences(expected: State, observed: State) -> list[str]:
+    wanted, got = expected.as_dict(), observed.as_dict()
+    return [
+        f"expected {key}={wanted[key]!r}, the service returned {got[key]!r}"
+        for key in wanted
+        if wanted[key] != got[key]
+    ]
+
+
+def _name(object_id: str, ours: str | None, roles: Roles) -> str:
+    return THE_SUBSCRIPTION if object_id == ours else str(roles.of(object_id))
+
+
+def _card(method: dict[str, Any]) -> str:
+    month, year = method.get("expMonth") or 0, method.get("expYear") or 0
+    return f"{method.get('brand')} {method.get('last4')} {month:02d}/{year}"
+
+
+def _plan(row: dict[str, Any], catalog: dict[str, CatalogPrice]) -> str:
+    """The catalog nickname of the price, noting a plan name that belongs to no catalog entry."""
+    entry = next((e for e in catalog.values() if e.price_id == row.get("priceId")), None)
+    if entry is None:
+        return "a price the simulator never published"
+    if row.get("planName") not in {entry.nickname, entry.product_name}:
+        return f"{entry.nickname} (planName {row.get('planName')!r})"
+    return entry.nickname
+
+
+def _day(value: str | None, clock: SimClock) -> int | None:
+    if value is None:
+        return None
+    return clock.day_of(int(datetime.fromisoformat(value).timestamp()))

@@ -1,0 +1,190 @@
+"""One customer's journey and the verbs scenario scripts are written in.
+
+Each verb is what a person does in the host app (an SPA talking GraphQL) and on Stripe's hosted
+pages (the Stripe side); the checks a browser would notice (the plan is listed, Stripe sends them
+back to the right page) fail the step with a sentence saying what went wrong.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from simulator.customer import Customer
+from simulator.naming import Roles
+from simulator.stripe_side.catalog import CARDS, CatalogPrice
+from simulator.stripe_side.side import CheckoutPage, CustomerAccount, PortalVisit
+
+SUCCESS_URL = "https://localhost/billing/success?session_id={CHECKOUT_SESSION_ID}"
+CANCEL_URL = "https://localhost/billing/canceled"
+
+
+class StepFailed(Exception):
+    """Something a real customer would notice went wrong; the message says what."""
+
+
+@dataclass
+class Journey:
+    """Who is travelling: their user, their SPA session, their Stripe account, the block."""
+
+    index: int
+    role: str
+    user_id: str
+    email: str
+    customer: Customer
+    account: CustomerAccount
+    catalog: dict[str, CatalogPrice]
+    block_id: str
+    redirect_url: str
+
+    @property
+    def roles(self) -> Roles:
+        return self.account.roles
+
+    @property
+    def subscription_id(self) -> str | None:
+        owner = self.account.customer
+        return owner.subscription.id if owner and owner.subscription else None
+
+
+Action = Callable[[Journey], Awaitable[None]]
+PortalAction = Callable[[PortalVisit, Journey], Awaitable[None]]
+
+
+def subscribe(
+    plan: str, *, card: str = "visa", quantity: int = 1, trial_days: int | None = None
+) -> Action:
+    async def act(journey: Journey) -> None:
+        page = await _checkout(journey, plan, quantity=quantity, trial_days=trial_days)
+        await _pay(journey, page, card)
+
+    return act
+
+
+def buy_once(item: str, *, card: str = "visa") -> Action:
+    async def act(journey: Journey) -> None:
+        page = await _checkout(journey, item, quantity=1, trial_days=None, mode="PAYMENT")
+        await _pay(journey, page, card)
+
+    return act
+
+
+def abandon_checkout(plan: str) -> Action:
+    async def act(journey: Journey) -> None:
+        page = await _checkout(journey, plan, quantity=1, trial_days=None)
+        back = await page.abandon()
+        if back != CANCEL_URL:
+            raise StepFailed(f"Checkout sent the customer to {back}, expected {CANCEL_URL}")
+
+    return act
+
+
+def in_portal(flow: str, action: PortalAction) -> Action:
+    """A visit to the portal a day later, opened from the block, ending back at the block's
+    Redirect URL."""
+
+    async def act(journey: Journey) -> None:
+        journey.account.clock.advance_days(1)
+        block = await journey.customer.portal_block(journey.block_id)
+        if block is None or block["redirectUrl"] != journey.redirect_url:
+            raise StepFailed(f"portalBlock returned {block}, expected the saved block")
+        session = await journey.customer.create_portal_session(journey.block_id, flow)
+        if session["returnUrl"] != journey.redirect_url:
+            raise StepFailed(
+                f"createPortalSession returned returnUrl {session['returnUrl']}, "
+                f"expected the block's Redirect URL {journey.redirect_url}"
+            )
+        visit = await journey.account.open_portal(session["id"], session["returnUrl"])
+        await action(visit, journey)
+        back = visit.leave()
+        if back != journey.redirect_url:
+            raise StepFailed(f"the portal returned to {back}, expected {journey.redirect_url}")
+
+    return act
+
+
+def cancel_in_portal(*, at_period_end: bool) -> Action:
+    async def act(visit: PortalVisit, _: Journey) -> None:
+        await visit.cancel(at_period_end=at_period_end)
+
+    return in_portal("SUBSCRIPTION_CANCEL", act)
+
+
+def switch_plan_in_portal(plan: str, *, quantity: int = 1) -> Action:
+    async def act(visit: PortalVisit, journey: Journey) -> None:
+        await visit.switch_plan(journey.catalog[plan], quantity=quantity)
+
+    return in_portal("SUBSCRIPTION_UPDATE", act)
+
+
+def update_card_in_portal(card: str) -> Action:
+    async def act(visit: PortalVisit, _: Journey) -> None:
+        await visit.update_card(CARDS[card])
+
+    return in_portal("PAYMENT_METHOD_UPDATE", act)
+
+
+async def billing_period_ends(journey: Journey) -> None:
+    await journey.account.end_billing_period()
+
+
+async def card_declined_at_renewal(journey: Journey) -> None:
+    journey.account.card_starts_declining()
+    await journey.account.end_billing_period()
+
+
+async def trial_ends(journey: Journey) -> None:
+    await journey.account.end_trial()
+
+
+async def _checkout(
+    journey: Journey,
+    plan: str,
+    *,
+    quantity: int,
+    trial_days: int | None,
+    mode: str = "SUBSCRIPTION",
+) -> CheckoutPage:
+    entry = journey.catalog[plan]
+    await _require_listed(journey, entry)
+    checkout_input: dict[str, Any] = {
+        "priceId": entry.price_id,
+        "quantity": quantity,
+        "mode": mode,
+        "successUrl": SUCCESS_URL,
+        "cancelUrl": CANCEL_URL,
+    }
+    if trial_days:
+        checkout_input["trialDays"] = trial_days
+    session = await journey.customer.create_checkout_session(checkout_input)
+    customer_id = (await journey.customer.viewer())["customerId"]
+    if customer_id is None:
+        raise StepFailed("viewer.customerId is still null after createCheckoutSession")
+    await journey.account.customer_created(customer_id, journey.user_id, journey.email)
+    return await journey.account.open_checkout(
+        session["id"],
+        entry,
+        quantity=quantity,
+        trial_days=trial_days,
+        success_url=SUCCESS_URL,
+        cancel_url=CANCEL_URL,
+    )
+
+
+async def _require_listed(journey: Journey, entry: CatalogPrice) -> None:
+    plans = await journey.customer.plans()
+    listed = next((plan for plan in plans if plan["priceId"] == entry.price_id), None)
+    if listed is None:
+        raise StepFailed(f"plans does not list {entry.nickname}, which the catalog published")
+    shown = (listed["unitAmount"], listed["currency"], listed["interval"])
+    published = (entry.unit_amount, entry.currency, entry.interval)
+    if shown != published:
+        raise StepFailed(f"plans shows {entry.nickname} as {shown}, published as {published}")
+
+
+async def _pay(journey: Journey, page: CheckoutPage, card: str) -> None:
+    landed = await page.complete(CARDS[card])
+    expected = SUCCESS_URL.replace("{CHECKOUT_SESSION_ID}", page.session_id)
+    if landed != expected:
+        raise StepFailed(f"Checkout sent the customer to {landed}, expected {expected}")

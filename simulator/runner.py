@@ -1,0 +1,251 @@
+"""`run_simulation`: set the stage, run every journey (N customers, C at a time), report.
+
+Each journey has its own user, its own simulated clock and its own seeded chaos, so what it sends
+and what it expects do not depend on how the concurrent journeys interleave.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import secrets
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
+
+import httpx
+
+from simulator.customer import Customer, ServiceRefused
+from simulator.environment import Target, in_process_service, stripe_mock
+from simulator.expectations import differences, observe
+from simulator.journey import Journey, StepFailed
+from simulator.naming import Roles
+from simulator.report import JourneyResult, Report, StepResult
+from simulator.scenarios import SCENARIOS, Scenario, Step
+from simulator.stripe_side.api import StripeApi, StripeRequestRejected
+from simulator.stripe_side.side import StripeSide
+from simulator.stripe_side.webhooks import Chaos, WebhookEndpoint
+from simulator.tokens import TokenMinter
+
+BLOCK_TITLE = "Manage your subscription"
+EXPECTED_FAILURES = (StepFailed, ServiceRefused, StripeRequestRejected, httpx.HTTPError)
+
+
+@dataclass(frozen=True)
+class SimulationConfig:
+    """One run. Without `target` the service is started in-process (see simulator.environment).
+
+    `users` defaults to one per scenario; customers take the scenarios in turn. `namespace`
+    keeps the ids of one run apart from another's in a shared database; it never reaches the
+    report.
+    """
+
+    scenarios: tuple[str, ...] = tuple(SCENARIOS)
+    users: int | None = None
+    concurrency: int = 8
+    seed: int = 1
+    chaos: bool = False
+    target: str | None = None
+    webhook_secret: str | None = None
+    jwt_secret: str | None = None
+    jwt_audience: str | None = None
+    jwt_issuer: str | None = None
+    stripe_mock_url: str | None = None
+    database_url: str | None = None
+    manage_database: bool = True
+    namespace: str | None = None
+    redirect_url: str = "https://localhost/account"
+
+    def __post_init__(self) -> None:
+        unknown = [name for name in self.scenarios if name not in SCENARIOS]
+        if unknown:
+            raise ValueError(f"unknown scenario {unknown[0]!r}; known: {', '.join(SCENARIOS)}")
+        if not self.scenarios:
+            raise ValueError("choose at least one scenario")
+        if self.user_count < len(self.scenarios):
+            raise ValueError(
+                f"--users must be at least the number of scenarios ({len(self.scenarios)})"
+            )
+        if self.concurrency < 1:
+            raise ValueError("--concurrency must be at least 1")
+        if self.target is not None and not (self.webhook_secret and self.jwt_secret):
+            raise ValueError("--target needs the webhook secret and the JWT secret of that service")
+
+    @property
+    def user_count(self) -> int:
+        return self.users if self.users is not None else len(self.scenarios)
+
+
+JourneyDone = Callable[[JourneyResult], None]
+
+
+async def run_simulation(config: SimulationConfig, on_journey: JourneyDone | None = None) -> Report:
+    report = Report(
+        seed=config.seed,
+        chaos=config.chaos,
+        scenarios=list(config.scenarios),
+        users=config.user_count,
+        concurrency=config.concurrency,
+    )
+    namespace = config.namespace or _default_namespace(config)
+    async with _stage(config, namespace) as (side, target, http):
+        minter = TokenMinter(target.jwt_secret, target.jwt_audience, target.jwt_issuer)
+        try:
+            block_id = await _set_up(side, http, target, minter, config, namespace)
+        except (*EXPECTED_FAILURES, SetupFailed) as error:
+            report.setup_failure = f"{type(error).__name__}: {error}"
+            return report
+        gate = asyncio.Semaphore(config.concurrency)
+
+        async def one(index: int) -> JourneyResult:
+            async with gate:
+                journey = _journey(index, side, http, target, minter, config, namespace, block_id)
+                scenario = SCENARIOS[config.scenarios[(index - 1) % len(config.scenarios)]]
+                result = await run_journey(journey, scenario)
+            if on_journey is not None:
+                on_journey(result)
+            return result
+
+        started = time.perf_counter()
+        report.journeys = list(
+            await asyncio.gather(*(one(index) for index in range(1, config.user_count + 1)))
+        )
+        report.wall_seconds = time.perf_counter() - started
+    return report
+
+
+class SetupFailed(Exception):
+    """The stage could not be set (catalog or portal block refused)."""
+
+
+def _default_namespace(config: SimulationConfig) -> str:
+    # A running service keeps earlier runs' users and events: a fresh namespace avoids them.
+    fresh = config.target is not None or not config.manage_database
+    return f"s{config.seed}-{secrets.token_hex(4)}" if fresh else f"s{config.seed}"
+
+
+@asynccontextmanager
+async def _stage(
+    config: SimulationConfig, namespace: str
+) -> AsyncIterator[tuple[StripeSide, Target, httpx.AsyncClient]]:
+    async with AsyncExitStack() as stack:
+        mock_url = await stack.enter_async_context(stripe_mock(config.stripe_mock_url))
+        if config.target is None:
+            target = await stack.enter_async_context(
+                in_process_service(
+                    mock_url, config.database_url, manage_database=config.manage_database
+                )
+            )
+        else:
+            assert config.webhook_secret is not None
+            assert config.jwt_secret is not None
+            target = Target(
+                base_url=config.target.rstrip("/"),
+                stripe_mock_url=mock_url,
+                webhook_secret=config.webhook_secret,
+                jwt_secret=config.jwt_secret,
+                jwt_audience=config.jwt_audience,
+                jwt_issuer=config.jwt_issuer,
+            )
+        limits = httpx.Limits(max_connections=config.concurrency * 4 + 8)
+        http = await stack.enter_async_context(httpx.AsyncClient(timeout=60, limits=limits))
+        api = StripeApi(mock_url)
+        stack.push_async_callback(api.close)
+        endpoint = WebhookEndpoint(
+            http, f"{target.base_url}/webhooks/stripe", target.webhook_secret
+        )
+        yield StripeSide(api, endpoint, namespace), target, http
+
+
+async def _set_up(
+    side: StripeSide,
+    http: httpx.AsyncClient,
+    target: Target,
+    minter: TokenMinter,
+    config: SimulationConfig,
+    namespace: str,
+) -> str:
+    """Publish the catalog, then save the portal block as an admin; returns the block's id."""
+    published = await side.publish_catalog()
+    if published.problems:
+        raise SetupFailed(f"publishing the catalog: {published.problems[0]}")
+    admin = Customer(
+        http, f"{target.base_url}/graphql", minter.mint(f"sim-{namespace}-admin", admin=True)
+    )
+    block = await admin.save_portal_block(BLOCK_TITLE, config.redirect_url)
+    if block["redirectUrl"] != config.redirect_url:
+        raise SetupFailed(f"savePortalBlock stored redirectUrl {block['redirectUrl']}")
+    return str(block["id"])
+
+
+def _journey(
+    index: int,
+    side: StripeSide,
+    http: httpx.AsyncClient,
+    target: Target,
+    minter: TokenMinter,
+    config: SimulationConfig,
+    namespace: str,
+    block_id: str,
+) -> Journey:
+    role = f"customer {index}"
+    seeded = random.Random(f"{config.seed}/{index}")  # noqa: S311 - reproducible, not secret
+    chaos = Chaos(seeded if config.chaos else None)
+    user_id = f"sim-{namespace}-{index}"
+    email = f"customer{index}@simulated.example"
+    return Journey(
+        index=index,
+        role=role,
+        user_id=user_id,
+        email=email,
+        customer=Customer(http, f"{target.base_url}/graphql", minter.mint(user_id, email=email)),
+        account=side.account(role, Roles(), chaos),
+        catalog=side.catalog,
+        block_id=block_id,
+        redirect_url=config.redirect_url,
+    )
+
+
+async def run_journey(journey: Journey, scenario: Scenario) -> JourneyResult:
+    """Run the steps in order; the first failed step ends the journey (the rest are not run)."""
+    result = JourneyResult(customer=journey.role, scenario=scenario.name)
+    started = time.perf_counter()
+    for position, step in enumerate(scenario.steps):
+        outcome = await _run_step(journey, step)
+        result.steps.append(outcome)
+        if not outcome.passed:
+            result.not_run = [later.description for later in scenario.steps[position + 1 :]]
+            break
+    result.duration_ms = round((time.perf_counter() - started) * 1000, 1)
+    return result
+
+
+async def _run_step(journey: Journey, step: Step) -> StepResult:
+    started = time.perf_counter()
+    failures: list[str] = []
+    try:
+        await step.action(journey)
+    except EXPECTED_FAILURES as error:
+        failures.append(str(error) or type(error).__name__)
+    deliveries = journey.account.log.take()
+    failures += deliveries.problems
+    if not failures:
+        try:
+            observed = observe(
+                await journey.customer.viewer(),
+                subscription_id=journey.subscription_id,
+                catalog=journey.catalog,
+                roles=journey.roles,
+                clock=journey.account.clock,
+            )
+            failures += differences(step.expect, observed)
+        except EXPECTED_FAILURES as error:
+            failures.append(f"reading viewer: {error}")
+    return StepResult(
+        description=step.description,
+        expected=step.expect.as_dict(),
+        deliveries=deliveries,
+        failures=[journey.roles.describe(failure) for failure in failures],
+        duration_ms=round((time.perf_counter() - started) * 1000, 1),
+    )

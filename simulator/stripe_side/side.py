@@ -1,0 +1,548 @@
+"""The simulated Stripe: hosted Checkout, the Customer Portal and the billing clock.
+
+Each customer action makes the API calls Stripe would make (checked by stripe-mock), updates the
+customer's object graph, and delivers the events Stripe would send about it, rendered from that
+graph and signed with the webhook secret.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING, Any
+
+from simulator.naming import Roles, mint_id
+from simulator.stripe_side import objects
+from simulator.stripe_side.api import StripeApi
+from simulator.stripe_side.catalog import Card, CatalogPrice, build_catalog
+from simulator.stripe_side.clock import DAY, SimClock
+from simulator.stripe_side.state import (
+    CustomerState,
+    InvoiceState,
+    PaymentMethodState,
+    SubscriptionState,
+)
+from simulator.stripe_side.webhooks import Chaos, DeliveryLog, WebhookEndpoint, envelope
+
+if TYPE_CHECKING:
+    from stripe.params import PriceCreateParams
+
+PERIOD_DAYS = 30
+TRIAL_WARNING_DAYS = 3
+
+
+class StripeSide:
+    """One simulated Stripe account for a run: its catalog and its customers' accounts."""
+
+    def __init__(self, api: StripeApi, endpoint: WebhookEndpoint, namespace: str) -> None:
+        self.api = api
+        self.endpoint = endpoint
+        self.namespace = namespace
+        self.catalog: dict[str, CatalogPrice] = build_catalog(namespace)
+
+    async def publish_catalog(self) -> DeliveryLog:
+        """Create the products and prices, and send their product/price.created events."""
+        account = self.account("catalog", Roles(), Chaos(None))
+        for entry in self.catalog.values():
+            await self._create_in_stripe(entry)
+            account.emit("product.created", objects.product(entry, account.clock.tick()))
+            account.emit("price.created", objects.price(entry, account.clock.tick()))
+        await account.flush()
+        return account.log.take()
+
+    def account(self, role: str, roles: Roles, chaos: Chaos) -> CustomerAccount:
+        return CustomerAccount(self, role, roles, chaos)
+
+    async def _create_in_stripe(self, entry: CatalogPrice) -> None:
+        await self.api.call(
+            f"create product {entry.product_name}",
+            lambda v1: v1.products.create_async(
+                {"id": entry.product_id, "name": entry.product_name}
+            ),
+        )
+        params: PriceCreateParams = {
+            "product": entry.product_id,
+            "unit_amount": entry.unit_amount,
+            "currency": entry.currency,
+            "nickname": entry.nickname,
+        }
+        if entry.interval == "month":
+            params["recurring"] = {"interval": "month"}
+        await self.api.call(
+            f"create price {entry.nickname}", lambda v1: v1.prices.create_async(params)
+        )
+
+
+class CustomerAccount:
+    """Everything Stripe holds and does for one customer, on that customer's own clock."""
+
+    def __init__(self, side: StripeSide, role: str, roles: Roles, chaos: Chaos) -> None:
+        self.side = side
+        self.role = role
+        self.roles = roles
+        self.chaos = chaos
+        self.clock = SimClock()
+        self.log = DeliveryLog()
+        self.customer: CustomerState | None = None
+        self._pending: list[dict[str, Any]] = []
+        self._serial = 0
+
+    # -- plumbing ---------------------------------------------------------------------------
+
+    def mint(self, prefix: str, what: str) -> str:
+        return mint_id(prefix, self.side.namespace, f"{self.role} {what}")
+
+    def emit(
+        self, event_type: str, data_object: dict[str, Any], previous: dict[str, Any] | None = None
+    ) -> None:
+        """Queue an event; the object is rendered now, so each event is a snapshot in time."""
+        self._serial += 1
+        event_id = self.mint("evt", f"event {self._serial}")
+        self._pending.append(
+            envelope(event_id, event_type, data_object, self.clock.tick(), previous)
+        )
+
+    async def flush(self) -> None:
+        """Deliver the queued events (in order, or through the chaos plan)."""
+        events, self._pending = self._pending, []
+        self._serial += 1
+        plan = self.chaos.plan(events, self.mint("evt", f"forged {self._serial}"))
+        await self.side.endpoint.deliver(plan, self.log, at_once=self.chaos.enabled)
+
+    def _owner(self) -> CustomerState:
+        if self.customer is None:
+            raise RuntimeError("the customer has no Stripe customer yet")
+        return self.customer
+
+    def _subscription(self) -> SubscriptionState:
+        subscription = self._owner().subscription
+        if subscription is None:
+            raise RuntimeError(f"{self.role} has no subscription")
+        return subscription
+
+    def _emit_customer(self, previous: dict[str, Any] | None = None) -> None:
+        self.emit("customer.updated", objects.customer(self._owner()), previous)
+
+    def _emit_subscription(self, event_type: str, previous: dict[str, Any] | None = None) -> None:
+        self.emit(event_type, objects.subscription(self._subscription(), self._owner()), previous)
+
+    def _emit_invoice(self, event_type: str, invoice: InvoiceState) -> None:
+        self.emit(event_type, objects.invoice(invoice, self._owner()))
+
+    # -- the customer the service created ----------------------------------------------------
+
+    async def customer_created(self, customer_id: str, user_id: str, email: str) -> None:
+        """The service created this customer through the API: Stripe announces it."""
+        if self.customer is not None:
+            return
+        self.roles.name(customer_id, f"{self.role}'s Stripe customer")
+        self.customer = CustomerState(customer_id, user_id, email, self.clock.tick())
+        await self.side.api.call(
+            "retrieve the customer", lambda v1: v1.customers.retrieve_async(customer_id)
+        )
+        self.emit("customer.created", objects.customer(self.customer))
+        await self.flush()
+
+    # -- hosted pages ------------------------------------------------------------------------
+
+    async def open_checkout(
+        self,
+        session_id: str,
+        entry: CatalogPrice,
+        *,
+        quantity: int,
+        trial_days: int | None,
+        success_url: str,
+        cancel_url: str,
+    ) -> CheckoutPage:
+        self.roles.name(session_id, f"{self.role}'s checkout session")
+        await self.side.api.call(
+            "retrieve the checkout session",
+            lambda v1: v1.checkout.sessions.retrieve_async(session_id),
+        )
+        return CheckoutPage(self, session_id, entry, quantity, trial_days, success_url, cancel_url)
+
+    async def open_portal(self, session_id: str, return_url: str) -> PortalVisit:
+        self.roles.name(session_id, f"{self.role}'s portal session")
+        return PortalVisit(self, return_url)
+
+    # -- what Stripe does with its own clock ------------------------------------------------
+
+    def card_starts_declining(self) -> None:
+        """The default card stops working (expired, blocked): later charges are declined."""
+        owner = self._owner()
+        method = owner.payment_methods[owner.default_payment_method or ""]
+        method.card = dataclasses.replace(method.card, declines=True)
+
+    async def end_billing_period(self) -> None:
+        """Time reaches the period end: cancel if asked to, otherwise renew and charge."""
+        subscription = self._subscription()
+        self.clock.advance_to(subscription.period_end)
+        if subscription.cancel_at_period_end:
+            await self._cancel_now()
+            return
+        await self._renew("subscription_cycle")
+
+    async def end_trial(self) -> None:
+        """The trial warning three days ahead, then the first paid period."""
+        subscription = self._subscription()
+        assert subscription.trial_end is not None
+        self.clock.advance_to(subscription.trial_end - TRIAL_WARNING_DAYS * DAY)
+        self._emit_subscription("customer.subscription.trial_will_end")
+        await self.flush()
+        self.clock.advance_to(subscription.trial_end)
+        await self._renew("subscription_cycle")
+
+    async def _renew(self, reason: str) -> None:
+        subscription = self._subscription()
+        before = {"status": subscription.status}
+        subscription.period_start = self.clock.now
+        subscription.period_end = self.clock.now + PERIOD_DAYS * DAY
+        invoice = await self._bill(subscription.price, subscription.quantity, reason, subscription)
+        subscription.status = "active" if invoice.status == "paid" else "past_due"
+        self._emit_subscription("customer.subscription.updated", before)
+        await self.flush()
+
+    async def _bill(
+        self,
+        entry: CatalogPrice,
+        quantity: int,
+        reason: str,
+        subscription: SubscriptionState | None,
+        *,
+        amount: int | None = None,
+        method: PaymentMethodState | None = None,
+    ) -> InvoiceState:
+        """Create, finalize and try to pay an invoice, with the events of each stage."""
+        owner = self._owner()
+        number = len(owner.invoices) + 1
+        invoice = InvoiceState(
+            id=self.roles.name(
+                self.mint("in", f"invoice {number}"), f"{self.role}'s invoice {number}"
+            ),
+            number=f"SIM-{number:04d}",
+            price=entry,
+            quantity=quantity,
+            amount=entry.unit_amount * quantity if amount is None else amount,
+            created=self.clock.now,
+            period_start=subscription.period_start if subscription else self.clock.now,
+            period_end=subscription.period_end if subscription else self.clock.now,
+            billing_reason=reason,
+            subscription_id=subscription.id if subscription else None,
+        )
+        owner.invoices.append(invoice)
+        if subscription is not None:
+            subscription.latest_invoice = invoice.id
+        await self.side.api.call(
+            "create the invoice",
+            lambda v1: v1.invoices.create_async(
+                {
+                    "customer": owner.id,
+                    **({"subscription": subscription.id} if subscription else {}),
+                }
+            ),
+        )
+        self._emit_invoice("invoice.created", invoice)
+        await self.side.api.call(
+            "finalize the invoice", lambda v1: v1.invoices.finalize_invoice_async(invoice.id)
+        )
+        invoice.status = "open"
+        invoice.finalized_at = self.clock.now
+        self._emit_invoice("invoice.finalized", invoice)
+        await self._pay(invoice, method)
+        return invoice
+
+    async def _pay(self, invoice: InvoiceState, method: PaymentMethodState | None = None) -> None:
+        """Charge `method`, or the customer's default card as Stripe does for renewals."""
+        owner = self._owner()
+        method = method or owner.payment_methods.get(owner.default_payment_method or "")
+        invoice.attempt_count += 1
+        if invoice.amount and method is not None:
+            await self.side.api.call(
+                "pay the invoice",
+                lambda v1: v1.invoices.pay_async(invoice.id, {"payment_method": method.id}),
+            )
+        if invoice.amount and (method is None or method.card.declines):
+            self._emit_invoice("invoice.payment_failed", invoice)
+            return
+        invoice.status = "paid"
+        invoice.paid_at = self.clock.now
+        self._emit_invoice("invoice.paid", invoice)
+        self._emit_invoice("invoice.payment_succeeded", invoice)
+
+    async def _cancel_now(self) -> None:
+        subscription = self._subscription()
+        await self.side.api.call(
+            "cancel the subscription", lambda v1: v1.subscriptions.cancel_async(subscription.id)
+        )
+        subscription.status = "canceled"
+        subscription.canceled_at = subscription.canceled_at or self.clock.now
+        subscription.ended_at = self.clock.now
+        self._emit_subscription("customer.subscription.deleted")
+        await self.flush()
+
+    async def _add_card(self, card: Card, *, attach: bool) -> PaymentMethodState:
+        owner = self._owner()
+        serial = len(owner.payment_methods) + 1
+        method = PaymentMethodState(
+            id=self.roles.name(self.mint("pm", f"card {serial}"), f"{self.role}'s card {serial}"),
+            card=card,
+            created=self.clock.now,
+            customer_id=owner.id if attach else None,
+        )
+        owner.payment_methods[method.id] = method
+        await self.side.api.call(
+            "create the payment method",
+            lambda v1: v1.payment_methods.create_async(
+                {"type": "card", "card": {"token": card.token}}
+            ),
+        )
+        if attach:
+            await self.side.api.call(
+                "attach the payment method",
+                lambda v1: v1.payment_methods.attach_async(method.id, {"customer": owner.id}),
+            )
+            self.emit("payment_method.attached", objects.payment_method(method))
+        return method
+
+    async def _make_default(self, method: PaymentMethodState) -> None:
+        owner = self._owner()
+        before = {"invoice_settings": {"default_payment_method": owner.default_payment_method}}
+        await self.side.api.call(
+            "set the default payment method",
+            lambda v1: v1.customers.update_async(
+                owner.id, {"invoice_settings": {"default_payment_method": method.id}}
+            ),
+        )
+        owner.default_payment_method = method.id
+        self._emit_customer(before)
+
+
+class CheckoutPage:
+    """Stripe's hosted Checkout page for one session: the customer pays, or walks away."""
+
+    def __init__(
+        self,
+        account: CustomerAccount,
+        session_id: str,
+        entry: CatalogPrice,
+        quantity: int,
+        trial_days: int | None,
+        success_url: str,
+        cancel_url: str,
+    ) -> None:
+        self.account = account
+        self.session_id = session_id
+        self.entry = entry
+        self.quantity = quantity
+        self.trial_days = trial_days
+        self.success_url = success_url
+        self.cancel_url = cancel_url
+
+    def _session(self, status: str, **links: str | None) -> dict[str, Any]:
+        return objects.checkout_session(
+            session_id=self.session_id,
+            owner=self.account._owner(),
+            entry=self.entry,
+            quantity=self.quantity,
+            created=self.account.clock.now,
+            status=status,
+            success_url=self.success_url,
+            cancel_url=self.cancel_url,
+            **links,
+        )
+
+    async def complete(self, card: Card) -> str:
+        """Pay with `card`; returns where Stripe redirects the browser (the success URL)."""
+        if self.entry.recurring:
+            await self._subscribe(card)
+        else:
+            await self._buy_once(card)
+        return self.success_url.replace("{CHECKOUT_SESSION_ID}", self.session_id)
+
+    async def abandon(self) -> str:
+        """The customer leaves; the session expires. Returns the cancel URL they went back to."""
+        account = self.account
+        await account.side.api.call(
+            "expire the checkout session",
+            lambda v1: v1.checkout.sessions.expire_async(self.session_id),
+        )
+        account.emit("checkout.session.expired", self._session("expired"))
+        await account.flush()
+        return self.cancel_url
+
+    async def _subscribe(self, card: Card) -> None:
+        account = self.account
+        owner = account._owner()
+        method = await account._add_card(card, attach=True)
+        await account._make_default(method)
+        subscription = SubscriptionState(
+            id=account.roles.name(
+                account.mint("sub", "subscription"), f"{account.role}'s subscription"
+            ),
+            item_id=account.mint("si", "subscription item"),
+            price=self.entry,
+            quantity=self.quantity,
+            status="trialing" if self.trial_days else "incomplete",
+            created=account.clock.now,
+            period_start=account.clock.now,
+            period_end=account.clock.now + (self.trial_days or PERIOD_DAYS) * DAY,
+            default_payment_method=method.id,
+        )
+        if self.trial_days:
+            subscription.trial_start = subscription.created
+            subscription.trial_end = subscription.period_end
+        owner.subscription = subscription
+        await account.side.api.call(
+            "create the subscription",
+            lambda v1: v1.subscriptions.create_async(
+                {
+                    "customer": owner.id,
+                    "items": [{"price": self.entry.price_id, "quantity": self.quantity}],
+                    "default_payment_method": method.id,
+                    "metadata": {"user_id": owner.user_id},
+                    **({"trial_period_days": self.trial_days} if self.trial_days else {}),
+                }
+            ),
+        )
+        account._emit_subscription("customer.subscription.created")
+        amount = 0 if self.trial_days else None
+        invoice = await account._bill(
+            self.entry, self.quantity, "subscription_create", subscription, amount=amount
+        )
+        if not self.trial_days:
+            subscription.status = "active" if invoice.status == "paid" else "incomplete"
+            account._emit_subscription("customer.subscription.updated", {"status": "incomplete"})
+        account.emit(
+            "checkout.session.completed", self._session("complete", subscription_id=subscription.id)
+        )
+        await account.flush()
+
+    async def _buy_once(self, card: Card) -> None:
+        account = self.account
+        owner = account._owner()
+        method = await account._add_card(card, attach=False)
+        amount = self.entry.unit_amount * self.quantity
+        intent_id = account.mint("pi", "payment intent")
+        await account.side.api.call(
+            "confirm the payment",
+            lambda v1: v1.payment_intents.create_async(
+                {
+                    "amount": amount,
+                    "currency": self.entry.currency,
+                    "customer": owner.id,
+                    "payment_method": method.id,
+                    "confirm": True,
+                }
+            ),
+        )
+        account.emit(
+            "payment_intent.succeeded",
+            objects.payment_intent(
+                intent_id=intent_id,
+                owner=owner,
+                amount=amount,
+                currency=self.entry.currency,
+                method=method.id,
+                created=account.clock.now,
+            ),
+        )
+        # Checkout's invoice_creation: a paid receipt-invoice for the one-time purchase.
+        invoice = await account._bill(self.entry, self.quantity, "manual", None, method=method)
+        account.emit(
+            "checkout.session.completed",
+            self._session("complete", payment_intent_id=intent_id, invoice_id=invoice.id),
+        )
+        await account.flush()
+
+
+class PortalVisit:
+    """One visit to the Customer Portal; each action is what the portal's buttons do."""
+
+    def __init__(self, account: CustomerAccount, return_url: str) -> None:
+        self.account = account
+        self.return_url = return_url
+
+    async def cancel(self, *, at_period_end: bool) -> None:
+        account = self.account
+        subscription = account._subscription()
+        if not at_period_end:
+            await account._cancel_now()
+            return
+        await account.side.api.call(
+            "cancel at period end",
+            lambda v1: v1.subscriptions.update_async(
+                subscription.id, {"cancel_at_period_end": True}
+            ),
+        )
+        subscription.cancel_at_period_end = True
+        subscription.canceled_at = account.clock.now
+        account._emit_subscription(
+            "customer.subscription.updated", {"cancel_at_period_end": False, "canceled_at": None}
+        )
+        await account.flush()
+
+    async def switch_plan(self, entry: CatalogPrice, *, quantity: int) -> None:
+        account = self.account
+        subscription = account._subscription()
+        await account.side.api.call(
+            "switch the plan",
+            lambda v1: v1.subscriptions.update_async(
+                subscription.id,
+                {
+                    "items": [
+                        {"id": subscription.item_id, "price": entry.price_id, "quantity": quantity}
+                    ],
+                    "proration_behavior": "create_prorations",
+                },
+            ),
+        )
+        previous = {"items": {"data": [{"price": {"id": subscription.price.price_id}}]}}
+        subscription.price = entry
+        subscription.quantity = quantity
+        account._emit_subscription("customer.subscription.updated", previous)
+        await account.flush()
+
+    async def update_card(self, card: Card) -> None:
+        """New default card; the old one is detached, and an unpaid invoice is paid with it."""
+        account = self.account
+        owner = account._owner()
+        old = owner.payment_methods.get(owner.default_payment_method or "")
+        method = await account._add_card(card, attach=True)
+        await account._make_default(method)
+        subscription = owner.subscription
+        if subscription is not None and subscription.status != "canceled":
+            await account.side.api.call(
+                "update the subscription's card",
+                lambda v1: v1.subscriptions.update_async(
+                    subscription.id, {"default_payment_method": method.id}
+                ),
+            )
+            before = {"default_payment_method": subscription.default_payment_method}
+            subscription.default_payment_method = method.id
+            account._emit_subscription("customer.subscription.updated", before)
+        if old is not None:
+            await account.side.api.call(
+                "detach the old card",
+                lambda v1: v1.payment_methods.detach_async(old.id),
+            )
+            old.customer_id = None
+            account.emit(
+                "payment_method.detached", objects.payment_method(old), {"customer": owner.id}
+            )
+        await self._settle_open_invoice()
+        await account.flush()
+
+    async def _settle_open_invoice(self) -> None:
+        account = self.account
+        subscription = account.customer.subscription if account.customer else None
+        unpaid = [i for i in account._owner().invoices if i.status == "open"]
+        for invoice in unpaid:
+            await account._pay(invoice)
+        recovered = unpaid and all(invoice.status == "paid" for invoice in unpaid)
+        if subscription is not None and subscription.status == "past_due" and recovered:
+            subscription.status = "active"
+            account._emit_subscription("customer.subscription.updated", {"status": "past_due"})
+
+    def leave(self) -> str:
+        """The portal's "Return" link: where Stripe sends the browser back."""
+        return self.return_url

@@ -1,0 +1,201 @@
+"""Stripe's webhook delivery: event envelopes, signatures, and a seeded chaos of deliveries.
+
+Genuine deliveries are signed like Stripe signs them (HMAC-SHA256 keyed by the whole `whsec_`
+secret over `f"{t}.{body}"`, header `t=...,v1=...`) with the wall-clock time, because the service
+checks the timestamp against its own clock; the event's `created` comes from the simulated clock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import hashlib
+import hmac
+import json
+import random
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import stripe
+
+API_VERSION: str = stripe.api_version
+STALE_SECONDS = 3_600
+FORGERIES = ("bad signature", "stale timestamp", "tampered body")
+STRIPE_RETRIES = 3
+
+
+def envelope(
+    event_id: str,
+    event_type: str,
+    data_object: dict[str, Any],
+    created: int,
+    previous_attributes: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The full event as Stripe sends it (a snapshot event of the pinned API version)."""
+    data: dict[str, Any] = {"object": data_object}
+    if previous_attributes is not None:
+        data["previous_attributes"] = previous_attributes
+    return {
+        "id": event_id,
+        "object": "event",
+        "api_version": API_VERSION,
+        "created": created,
+        "data": data,
+        "livemode": False,
+        "pending_webhooks": 1,
+        "request": {"id": None, "idempotency_key": None},
+        "type": event_type,
+    }
+
+
+def signature_header(secret: str, body: bytes, timestamp: int) -> str:
+    signed = f"{timestamp}.".encode() + body
+    digest = hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
+    return f"t={timestamp},v1={digest}"
+
+
+@dataclass
+class DeliveryLog:
+    """What one step sent; everything here is decided by the seed, so reports can show it."""
+
+    events: int = 0
+    duplicates: int = 0
+    forged_rejected: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    def take(self) -> DeliveryLog:
+        """This log's content, leaving it empty for the next step."""
+        taken = DeliveryLog(self.events, self.duplicates, self.forged_rejected, self.problems)
+        self.events, self.duplicates, self.forged_rejected, self.problems = 0, 0, 0, []
+        return taken
+
+
+@dataclass(frozen=True, slots=True)
+class _Delivery:
+    label: str
+    body: bytes
+    forgery: str | None
+    delay: float
+    duplicate: bool = False
+    signed_body: bytes | None = None
+
+
+class Chaos:
+    """Seeded disorder: reorder, duplicate and delay deliveries, and mix in forged ones."""
+
+    def __init__(self, rng: random.Random | None) -> None:
+        self._rng = rng
+
+    @property
+    def enabled(self) -> bool:
+        return self._rng is not None
+
+    def plan(self, events: list[dict[str, Any]], forged_id: str) -> list[_Delivery]:
+        plain = [_Delivery(e["type"], _encode(e), None, 0.0) for e in events]
+        rng = self._rng
+        if rng is None or not events:
+            return plain
+        deliveries = [_Delivery(d.label, d.body, None, rng.uniform(0, 0.02)) for d in plain]
+        deliveries += [
+            _Delivery(d.label, d.body, None, rng.uniform(0.005, 0.03), duplicate=True)
+            for d in plain
+            if rng.random() < 0.3
+        ]
+        victim = rng.choice(events)
+        forgery = rng.choice(FORGERIES)
+        forged = _encode(_corrupt(victim, forged_id))
+        signed = _encode(victim) if forgery == "tampered body" else None
+        deliveries.append(
+            _Delivery(
+                f"{forgery} {victim['type']}",
+                forged,
+                forgery,
+                rng.uniform(0, 0.02),
+                signed_body=signed,
+            )
+        )
+        rng.shuffle(deliveries)
+        return deliveries
+
+
+def _encode(event: dict[str, Any]) -> bytes:
+    return json.dumps(event, separators=(",", ":")).encode()
+
+
+def _corrupt(event: dict[str, Any], forged_id: str) -> dict[str, Any]:
+    """A hostile copy: if the service ever applied it, the final state would be visibly wrong."""
+    forged = copy.deepcopy(event)
+    forged["id"] = forged_id
+    forged["created"] = event["created"] + 10 * 86_400
+    target = forged["data"]["object"]
+    for key, hostile in (("status", "canceled"), ("amount_paid", 0), ("name", "Forged")):
+        if key in target:
+            target[key] = hostile
+    if "invoice_settings" in target:
+        target["invoice_settings"]["default_payment_method"] = "pm_forged"
+    return forged
+
+
+class WebhookEndpoint:
+    """POSTs deliveries to the service's `/webhooks/stripe`, retrying 5xx as Stripe does."""
+
+    def __init__(self, http: httpx.AsyncClient, url: str, secret: str) -> None:
+        self._http = http
+        self._url = url
+        self._secret = secret
+
+    async def deliver(
+        self, deliveries: list[_Delivery], log: DeliveryLog, *, at_once: bool
+    ) -> None:
+        """In order, one after the other; or `at_once`, so delays shuffle arrivals (chaos)."""
+        if at_once:
+            await asyncio.gather(*(self._one(delivery, log) for delivery in deliveries))
+            return
+        for delivery in deliveries:
+            await self._one(delivery, log)
+
+    async def _one(self, delivery: _Delivery, log: DeliveryLog) -> None:
+        if delivery.delay:
+            await asyncio.sleep(delivery.delay)
+        if delivery.forgery is not None:
+            status = await self._post(delivery.body, self._forged_header(delivery))
+            if status == 400:
+                log.forged_rejected += 1
+            else:
+                log.problems.append(
+                    f"forged delivery ({delivery.label}) was answered {status}, expected 400"
+                )
+            return
+        for attempt in range(STRIPE_RETRIES + 1):
+            header = signature_header(self._secret, delivery.body, int(time.time()))
+            status = await self._post(delivery.body, header)
+            if status < 500:
+                break
+            await asyncio.sleep(0.05 * (attempt + 1))
+        if delivery.duplicate:
+            log.duplicates += 1
+        else:
+            log.events += 1
+        if status != 200:
+            kind = "duplicate of " if delivery.duplicate else ""
+            log.problems.append(
+                f"webhook {kind}{delivery.label} was answered {status}, expected 200"
+            )
+
+    def _forged_header(self, delivery: _Delivery) -> str:
+        now = int(time.time())
+        if delivery.forgery == "bad signature":
+            return signature_header(self._secret + "-forged", delivery.body, now)
+        if delivery.forgery == "stale timestamp":
+            return signature_header(self._secret, delivery.body, now - STALE_SECONDS)
+        return signature_header(self._secret, delivery.signed_body or b"", now)
+
+    async def _post(self, body: bytes, header: str) -> int:
+        response = await self._http.post(
+            self._url,
+            content=body,
+            headers={"content-type": "application/json", "stripe-signature": header},
+        )
+        return response.status_code

@@ -1,0 +1,312 @@
+"""The viewer's billing state, read from the mirror the webhooks fill (seeded here directly)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from services.models import Customer, Invoice, PaymentMethod, Subscription, User
+from tests.api.conftest import (
+    BASIC_PRICE,
+    BASIC_PRODUCT,
+    PRO_PRICE,
+    PRO_PRODUCT,
+    user_with_customer,
+)
+from tests.support import error_codes, graphql
+
+NOW = datetime(2026, 11, 1, tzinfo=UTC)
+SUBSCRIPTIONS = """
+query ($statuses: [SubscriptionStatus!]) {
+  viewer {
+    subscriptions(statuses: $statuses) {
+      id status priceId productId planName quantity currentPeriodEnd cancelAtPeriodEnd
+      canceledAt trialEnd
+    }
+  }
+}
+"""
+HAS_ACTIVE = """
+query ($productId: String, $priceId: String) {
+  viewer { hasActiveSubscription(productId: $productId, priceId: $priceId) }
+}
+"""
+INVOICES = """
+query ($limit: Int) {
+  viewer {
+    invoices(limit: $limit) { id status amountDue amountPaid currency created hostedInvoiceUrl }
+  }
+}
+"""
+EVERYTHING = (
+    "query { viewer { subscriptions { id } hasActiveSubscription invoices { id }"
+    " defaultPaymentMethod { id } } }"
+)
+NOTHING = {
+    "subscriptions": [],
+    "hasActiveSubscription": False,
+    "invoices": [],
+    "defaultPaymentMethod": None,
+}
+PAYMENT_METHOD = "query { viewer { defaultPaymentMethod { id brand last4 expMonth expYear } } }"
+
+
+async def subscription(customer_id: str, id_: str, status: str, price_id: str = BASIC_PRICE, **kw):
+    defaults = {"created": NOW, "quantity": 1}
+    return await Subscription.create(
+        id=id_, customer_id=customer_id, status=status, price_id=price_id, **{**defaults, **kw}
+    )
+
+
+async def test_a_viewer_without_a_billing_account_has_nothing(client, token_for):
+    body = await graphql(
+        client,
+        EVERYTHING,
+        token=token_for("user-1"),
+    )
+
+    assert body["data"]["viewer"] == NOTHING
+
+
+async def test_subscriptions_come_newest_first_with_their_plan(client, token_for, catalog):
+    await user_with_customer("user-1", "cus_1")
+    await subscription(
+        "cus_1",
+        "sub_old",
+        "canceled",
+        created=NOW - timedelta(days=40),
+        canceled_at=NOW - timedelta(days=10),
+    )
+    await subscription(
+        "cus_1",
+        "sub_new",
+        "trialing",
+        price_id=PRO_PRICE,
+        quantity=3,
+        trial_end=NOW + timedelta(days=14),
+        current_period_end=NOW + timedelta(days=14),
+    )
+
+    body = await graphql(client, SUBSCRIPTIONS, token=token_for("user-1"))
+
+    assert body["data"]["viewer"]["subscriptions"] == [
+        {
+            "id": "sub_new",
+            "status": "TRIALING",
+            "priceId": PRO_PRICE,
+            "productId": PRO_PRODUCT,
+            "planName": "Pro",
+            "quantity": 3,
+            "currentPeriodEnd": "2026-11-15T00:00:00+00:00",
+            "cancelAtPeriodEnd": False,
+            "canceledAt": None,
+            "trialEnd": "2026-11-15T00:00:00+00:00",
+        },
+        {
+            "id": "sub_old",
+            "status": "CANCELED",
+            "priceId": BASIC_PRICE,
+            "productId": BASIC_PRODUCT,
+            "planName": "Basic",
+            "quantity": 1,
+            "currentPeriodEnd": None,
+            "cancelAtPeriodEnd": False,
+            "canceledAt": "2026-10-22T00:00:00+00:00",
+            "trialEnd": None,
+        },
+    ]
+
+
+async def test_the_plan_name_the_webhook_stored_wins_over_the_catalog(client, token_for, catalog):
+    await user_with_customer("user-1", "cus_1")
+    await subscription("cus_1", "sub_1", "active", product_id="prod_x", plan_name="Gold")
+
+    body = await graphql(client, SUBSCRIPTIONS, token=token_for("user-1"))
+
+    [row] = body["data"]["viewer"]["subscriptions"]
+    assert (row["productId"], row["planName"]) == ("prod_x", "Gold")
+
+
+async def test_subscriptions_filter_by_status(client, token_for, catalog):
+    await user_with_customer("user-1", "cus_1")
+    await subscription("cus_1", "sub_active", "active")
+    await subscription("cus_1", "sub_due", "past_due")
+    await subscription("cus_1", "sub_gone", "canceled")
+
+    body = await graphql(
+        client, SUBSCRIPTIONS, {"statuses": ["ACTIVE", "PAST_DUE"]}, token=token_for("user-1")
+    )
+
+    ids = {row["id"] for row in body["data"]["viewer"]["subscriptions"]}
+    assert ids == {"sub_active", "sub_due"}
+
+
+async def test_plan_names_of_many_subscriptions_cost_one_catalog_lookup(
+    client, token_for, catalog, app, monkeypatch
+):
+    await user_with_customer("user-1", "cus_1")
+    for index in range(6):
+        await subscription(
+            "cus_1", f"sub_{index}", "active", price_id=(BASIC_PRICE, PRO_PRICE)[index % 2]
+        )
+    catalog_service = app.state.services.api.catalog
+    batches = []
+    original = catalog_service.by_price_ids
+
+    async def counting(price_ids):
+        batches.append(list(price_ids))
+        return await original(price_ids)
+
+    monkeypatch.setattr(catalog_service, "by_price_ids", counting)
+    # Each request builds its loader from the service, so this request's loader uses the spy.
+    body = await graphql(client, SUBSCRIPTIONS, token=token_for("user-1"))
+
+    assert len(body["data"]["viewer"]["subscriptions"]) == 6
+    assert len(batches) == 1
+    assert sorted(batches[0]) == sorted({BASIC_PRICE, PRO_PRICE})
+
+
+@pytest.mark.parametrize(
+    ("status", "entitled"),
+    [
+        ("active", True),
+        ("trialing", True),
+        ("past_due", False),
+        ("canceled", False),
+        ("incomplete", False),
+        ("unpaid", False),
+        ("paused", False),
+    ],
+)
+async def test_only_active_or_trialing_counts_as_active(
+    client, token_for, catalog, status, entitled
+):
+    await user_with_customer("user-1", "cus_1")
+    await subscription("cus_1", "sub_1", status)
+
+    body = await graphql(client, HAS_ACTIVE, token=token_for("user-1"))
+
+    assert body["data"]["viewer"]["hasActiveSubscription"] is entitled
+
+
+@pytest.mark.parametrize(
+    ("variables", "expected"),
+    [
+        ({"productId": BASIC_PRODUCT}, True),
+        ({"productId": PRO_PRODUCT}, False),
+        ({"productId": "prod_unknown"}, False),
+        ({"priceId": BASIC_PRICE}, True),
+        ({"priceId": PRO_PRICE}, False),
+        ({"productId": BASIC_PRODUCT, "priceId": BASIC_PRICE}, True),
+        ({"productId": BASIC_PRODUCT, "priceId": PRO_PRICE}, False),
+    ],
+)
+async def test_active_subscription_by_product_or_price(
+    client, token_for, catalog, variables, expected
+):
+    """The row has no product id (an older snapshot): the catalog knows the price's product."""
+    await user_with_customer("user-1", "cus_1")
+    await subscription("cus_1", "sub_1", "active", product_id=None)
+
+    body = await graphql(client, HAS_ACTIVE, variables, token=token_for("user-1"))
+
+    assert body["data"]["viewer"]["hasActiveSubscription"] is expected
+
+
+async def test_a_user_never_sees_another_users_billing(client, token_for, catalog):
+    await user_with_customer("user-a", "cus_a")
+    await user_with_customer("user-b", "cus_b")
+    await subscription("cus_b", "sub_b", "active")
+    await Invoice.create(id="in_b", customer_id="cus_b", status="paid", currency="usd", created=NOW)
+    await PaymentMethod.create(id="pm_b", customer_id="cus_b", brand="visa", last4="4242")
+    await Customer.create(id="cus_b", default_payment_method_id="pm_b")
+
+    body = await graphql(
+        client,
+        EVERYTHING,
+        token=token_for("user-a"),
+    )
+
+    assert body["data"]["viewer"] == NOTHING
+
+
+async def test_the_default_payment_method_is_the_customers_current_card(client, token_for):
+    await user_with_customer("user-1", "cus_1")
+    await PaymentMethod.create(
+        id="pm_1", customer_id="cus_1", brand="visa", last4="4242", exp_month=12, exp_year=2030
+    )
+    await Customer.create(id="cus_1", default_payment_method_id="pm_1")
+
+    body = await graphql(client, PAYMENT_METHOD, token=token_for("user-1"))
+
+    assert body["data"]["viewer"]["defaultPaymentMethod"] == {
+        "id": "pm_1",
+        "brand": "visa",
+        "last4": "4242",
+        "expMonth": 12,
+        "expYear": 2030,
+    }
+
+
+async def test_a_detached_card_is_no_default_payment_method(client, token_for):
+    await user_with_customer("user-1", "cus_1")
+    await PaymentMethod.create(id="pm_1", customer_id="cus_1", detached=True)
+    await Customer.create(id="cus_1", default_payment_method_id="pm_1")
+
+    body = await graphql(client, PAYMENT_METHOD, token=token_for("user-1"))
+
+    assert body["data"]["viewer"]["defaultPaymentMethod"] is None
+
+
+async def test_invoices_come_newest_first_up_to_the_limit(client, token_for):
+    await user_with_customer("user-1", "cus_1")
+    for day in range(3):
+        await Invoice.create(
+            id=f"in_{day}",
+            customer_id="cus_1",
+            status="paid",
+            amount_due=900,
+            amount_paid=900,
+            currency="usd",
+            created=NOW + timedelta(days=day),
+            hosted_invoice_url=f"https://invoice.stripe.com/i/{day}",
+        )
+
+    body = await graphql(client, INVOICES, {"limit": 2}, token=token_for("user-1"))
+
+    assert body["data"]["viewer"]["invoices"] == [
+        {
+            "id": "in_2",
+            "status": "paid",
+            "amountDue": 900,
+            "amountPaid": 900,
+            "currency": "usd",
+            "created": "2026-11-03T00:00:00+00:00",
+            "hostedInvoiceUrl": "https://invoice.stripe.com/i/2",
+        },
+        {
+            "id": "in_1",
+            "status": "paid",
+            "amountDue": 900,
+            "amountPaid": 900,
+            "currency": "usd",
+            "created": "2026-11-02T00:00:00+00:00",
+            "hostedInvoiceUrl": "https://invoice.stripe.com/i/1",
+        },
+    ]
+
+
+@pytest.mark.parametrize("limit", [0, -1, 101])
+async def test_an_invoice_limit_out_of_range_is_refused(client, token_for, limit):
+    body = await graphql(client, INVOICES, {"limit": limit}, token=token_for("user-1"))
+
+    assert error_codes(body) == ["BAD_USER_INPUT"]
+
+
+async def test_the_viewer_shows_the_linked_customer(client, token_for):
+    await User.create(external_id="user-1", stripe_customer_id="cus_1", email="a@example.com")
+
+    body = await graphql(client, "query { viewer { id customerId } }", token=token_for("user-1"))
+
+    assert body["data"]["viewer"] == {"id": "user-1", "customerId": "cus_1"}

@@ -1,0 +1,92 @@
+"""`billing-portal bench` runs end to end and reports every number in the contract's shape.
+
+A smoke run only: well under a second of load per side, no timing assertions (performance goals
+live in the bench's own report, never in tests).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from billing_portal.stripe_mock import StripeMockUnavailable, ensure_binary
+from tests.support import service_missing
+
+SMOKE_WORKLOADS = ("portal", "checkout", "subscriptions", "webhooks")
+SIDE_KEYS = {"requests", "errors", "seconds", "throughput", "p50_ms", "p99_ms"}
+
+
+@pytest.fixture(scope="module")
+def bench_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], str]:
+    """One short `billing-portal bench` shared by this module's tests: (its JSON, its table)."""
+    try:
+        ensure_binary()
+    except StripeMockUnavailable as error:
+        service_missing(str(error))
+    report_path: Path = tmp_path_factory.mktemp("bench") / "bench.json"
+    command = [sys.executable, "-m", "billing_portal.cli", "bench", "--seconds", "0.5"]
+    command += ["--warmup", "0.2", "--concurrency", "4", "--json", str(report_path)]
+    for name in SMOKE_WORKLOADS:
+        command += ["--workload", name]
+    finished = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+    assert finished.returncode == 0, finished.stdout + finished.stderr
+    return json.loads(report_path.read_text()), finished.stdout
+
+
+def _workloads(bench_run: tuple[dict[str, Any], str]) -> dict[str, dict[str, Any]]:
+    report, _ = bench_run
+    return {workload["name"]: workload for workload in report["workloads"]}
+
+
+def test_every_requested_workload_is_reported_in_order(bench_run):
+    report, _ = bench_run
+
+    assert [workload["name"] for workload in report["workloads"]] == list(SMOKE_WORKLOADS)
+
+
+def test_each_side_reports_throughput_and_latency_percentiles(bench_run):
+    for workload in _workloads(bench_run).values():
+        for side in ("service", "baseline"):
+            assert set(workload[side]) == SIDE_KEYS
+            assert workload[side]["requests"] > 0
+            assert workload[side]["errors"] == 0
+            assert 0 < workload[side]["p50_ms"] <= workload[side]["p99_ms"]
+
+
+def test_ratios_are_positive_and_judged_against_their_goal(bench_run):
+    for workload in _workloads(bench_run).values():
+        assert workload["ratio"] > 0
+        assert workload["goal"] > 0
+        assert workload["goal_met"] is (workload["ratio"] >= workload["goal"])
+
+
+def test_server_peak_memory_is_reported_per_workload(bench_run):
+    for workload in _workloads(bench_run).values():
+        assert workload["peak_rss_mib"] > 0
+
+
+def test_no_accepted_webhook_event_is_lost(bench_run):
+    webhooks = _workloads(bench_run)["webhooks"]
+
+    assert webhooks["events_accepted"] > 0
+    assert webhooks["events_stored"] == webhooks["events_accepted"]
+    assert webhooks["lost_events"] == 0
+
+
+def test_the_machine_is_described_beside_the_numbers(bench_run):
+    report, _ = bench_run
+
+    assert report["machine"]["cpus"] >= 1
+    assert report["machine"]["cpu_model"]
+
+
+def test_the_table_is_printed_with_every_workload(bench_run):
+    _, printed = bench_run
+
+    for name in SMOKE_WORKLOADS:
+        assert name in printed

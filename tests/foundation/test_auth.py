@@ -1,0 +1,97 @@
+"""Bearer tokens (contract section 3): only a well-signed, unexpired HS256 token with a subject."""
+
+from __future__ import annotations
+
+import time
+
+import jwt
+import pytest
+
+from services.auth import TokenVerifier
+from services.errors import ErrorCode, Forbidden, Unauthenticated
+
+SECRET = "a-test-secret-that-is-long-enough-for-hs256"
+
+
+def bearer(claims: dict[str, object], key: str = SECRET, algorithm: str = "HS256") -> str:
+    return f"Bearer {jwt.encode(claims, key, algorithm=algorithm)}"
+
+
+def valid_claims(**extra: object) -> dict[str, object]:
+    return {"sub": "user-1", "exp": int(time.time()) + 60, **extra}
+
+
+def test_a_minted_token_verifies_with_its_claims():
+    verifier = TokenVerifier(SECRET)
+
+    principal = verifier.verify(f"Bearer {verifier.mint('user-1', email='a@example.com')}")
+
+    assert (principal.subject, principal.email, principal.is_admin) == (
+        "user-1",
+        "a@example.com",
+        False,
+    )
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        None,
+        "",
+        "Basic dXNlcjpwYXNz",
+        "Bearer ",
+        "Bearer not-a-jwt",
+        bearer(valid_claims(), key="another-secret-that-is-long-enough-for-hs256"),
+        bearer({"sub": "user-1", "exp": int(time.time()) - 10}),
+        bearer({"sub": "user-1"}),
+        bearer({"exp": int(time.time()) + 60}),
+        bearer(valid_claims(sub="")),
+        f"Bearer {jwt.encode(valid_claims(), None, algorithm='none')}",
+    ],
+    ids=[
+        "missing",
+        "empty",
+        "basic-scheme",
+        "empty-token",
+        "malformed",
+        "wrong-key",
+        "expired",
+        "no-exp",
+        "no-sub",
+        "blank-sub",
+        "alg-none",
+    ],
+)
+def test_an_invalid_token_is_unauthenticated(header):
+    with pytest.raises(Unauthenticated) as refusal:
+        TokenVerifier(SECRET).verify(header)
+
+    assert refusal.value.code is ErrorCode.UNAUTHENTICATED
+
+
+def test_a_token_for_another_audience_is_unauthenticated():
+    verifier = TokenVerifier(SECRET, audience="billing")
+
+    with pytest.raises(Unauthenticated):
+        verifier.verify(bearer(valid_claims(aud="other")))
+
+
+def test_a_token_from_another_issuer_is_unauthenticated():
+    verifier = TokenVerifier(SECRET, issuer="https://auth.example.com")
+
+    with pytest.raises(Unauthenticated):
+        verifier.verify(bearer(valid_claims(iss="https://other.example.com")))
+
+
+def test_minted_tokens_carry_the_configured_audience_and_issuer():
+    verifier = TokenVerifier(SECRET, audience="billing", issuer="https://auth.example.com")
+
+    assert verifier.verify(f"Bearer {verifier.mint('user-1')}").subject == "user-1"
+
+
+def test_only_the_admin_role_passes_the_admin_check():
+    verifier = TokenVerifier(SECRET)
+
+    verifier.verify(f"Bearer {verifier.mint('root', admin=True)}").require_admin()
+    with pytest.raises(Forbidden):
+        verifier.verify(f"Bearer {verifier.mint('user-1')}").require_admin()

@@ -1,0 +1,98 @@
+"""How many webhook events one worker ingests per second: `python -m tests.webhooks.ingest_rate`.
+
+Each event is what one delivery costs a worker: signature check, parsing, storing it in the
+event log and applying it to the mirror, in one transaction. The events are whole journeys
+(tests.webhooks.journey) with fresh ids, delivered `--concurrency` at a time through one
+WebhookService, as one uvicorn worker would. The bench can reuse `measure_ingest_rate`.
+
+    python -m tests.webhooks.ingest_rate --database-url sqlite:///tmp/rate.db
+    python -m tests.webhooks.ingest_rate --database-url postgres://user:pw@host/scratch_db
+
+The database is migrated first and must be a scratch one (rows are added, never removed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import time
+import uuid
+from dataclasses import dataclass
+
+from billing_portal.database import close_database, migrate, open_database
+from billing_portal.settings import DEV_WEBHOOK_SECRET
+from services.stripe_gateway import StripeGateway
+from services.webhooks import Outcome, WebhookService
+from tests.webhooks.journey import journey
+from tests.webhooks.support import sign_payload
+
+
+@dataclass(frozen=True, slots=True)
+class IngestRate:
+    events: int
+    seconds: float
+    concurrency: int
+
+    @property
+    def per_second(self) -> float:
+        return self.events / self.seconds
+
+
+def signed_deliveries(journeys: int, secret: str) -> list[tuple[bytes, str]]:
+    """Bodies and signature headers of `journeys` whole journeys, signed in advance."""
+    deliveries = []
+    for _ in range(journeys):
+        for event in journey(uuid.uuid4().hex[:12]):
+            payload = json.dumps(event)
+            deliveries.append((payload.encode(), sign_payload(payload, secret)))
+    return deliveries
+
+
+async def measure_ingest_rate(
+    service: WebhookService, deliveries: list[tuple[bytes, str]], *, concurrency: int = 1
+) -> IngestRate:
+    queue = iter(deliveries)
+
+    async def worker() -> None:
+        for payload, signature in queue:
+            outcome = await service.receive(payload, signature)
+            if outcome is not Outcome.PROCESSED:
+                raise RuntimeError(f"an event was {outcome.value}, not processed")
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return IngestRate(len(deliveries), time.perf_counter() - started, concurrency)
+
+
+async def _main(database_url: str, journeys: int, concurrency: int) -> IngestRate:
+    await migrate(database_url)
+    await open_database(database_url)
+    # Nothing here calls Stripe (no re-fetch), so the gateway's address is never used.
+    gateway = StripeGateway(api_key="sk_test_rate", api_base="http://127.0.0.1:9")
+    try:
+        service = WebhookService(secret=DEV_WEBHOOK_SECRET, stripe=gateway)
+        await measure_ingest_rate(service, signed_deliveries(2, DEV_WEBHOOK_SECRET))  # warm-up
+        deliveries = signed_deliveries(journeys, DEV_WEBHOOK_SECRET)
+        return await measure_ingest_rate(service, deliveries, concurrency=concurrency)
+    finally:
+        await gateway.close()
+        await close_database()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--journeys", type=int, default=100, help="20 events each")
+    parser.add_argument("--concurrency", type=int, default=1, help="deliveries in flight")
+    args = parser.parse_args()
+    rate = asyncio.run(_main(args.database_url, args.journeys, args.concurrency))
+    database = args.database_url.split("://", 1)[0]
+    print(
+        f"{database}: {rate.events} events in {rate.seconds:.2f}s = {rate.per_second:.0f} "
+        f"events/s (concurrency {rate.concurrency})"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,63 @@
+"""`billing-portal sync` and `billing-portal replay --failed`, run as an operator would."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+
+import pytest
+
+
+@pytest.fixture
+def cli_env(stripe_mock, tmp_path):
+    """A fresh SQLite file of its own (the CLI opens its own database) and stripe-mock."""
+    return {
+        **os.environ,
+        "BILLING_ENV": "test",
+        "DATABASE_URL": f"sqlite://{tmp_path / 'cli.db'}",
+        "STRIPE_API_BASE": stripe_mock.url,
+    }
+
+
+async def _cli(env, *args) -> tuple[int, str]:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "billing_portal.cli",
+        *args,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    output, _ = await process.communicate()
+    return process.returncode or 0, output.decode()
+
+
+async def test_sync_command_reports_what_it_stored(cli_env):
+    assert (await _cli(cli_env, "migrate"))[0] == 0
+
+    code, output = await _cli(cli_env, "sync")
+
+    assert code == 0, output
+    assert "mirror synced from Stripe: 1 products, 1 prices, 1 customers" in output
+
+
+async def test_sync_command_without_stripe_fails_with_one_line(cli_env):
+    await _cli(cli_env, "migrate")
+    cli_env["STRIPE_API_BASE"] = "http://127.0.0.1:9"
+    cli_env["STRIPE_MAX_NETWORK_RETRIES"] = "0"
+
+    code, output = await _cli(cli_env, "sync", "--customer", "cus_1")
+
+    assert code == 1
+    assert output.strip().splitlines()[-1].startswith("billing-portal: The payment provider")
+
+
+async def test_replay_command_with_nothing_failed_succeeds(cli_env):
+    await _cli(cli_env, "migrate")
+
+    code, output = await _cli(cli_env, "replay", "--failed")
+
+    assert code == 0, output
+    assert "none were failed" in output
