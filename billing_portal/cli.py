@@ -185,7 +185,7 @@ def _sync(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _replay(_: argparse.Namespace, settings: Settings) -> int:
-    from services.webhooks import Outcome, WebhookService
+    from services.webhooks import WebhookService
 
     async def replay(gateway: StripeGateway) -> int:
         service = WebhookService(
@@ -198,7 +198,7 @@ def _replay(_: argparse.Namespace, settings: Settings) -> int:
             f"{count} {outcome.value}" for outcome, count in report.outcomes.items()
         )
         print(f"failed events replayed: {outcomes or 'none were failed'}")
-        return 1 if report.outcomes.get(Outcome.FAILED) else 0
+        return 1 if report.failed else 0
 
     return _with_stripe_and_database(settings, replay)
 

@@ -31,6 +31,8 @@ STRIPE_SDK_API_VERSION = "2026-10-28.endive"  # what that SDK sends as Stripe-Ve
 STRIPE_MOCK_MODULE = "github.com/stripe/stripe-mock"
 DOCKER_IMAGE = f"stripe/stripe-mock:{STRIPE_MOCK_VERSION}"
 CONTAINER_PORT = 12111
+BINARY_START_SECONDS = 30.0
+DOCKER_START_SECONDS = 300.0  # the first run pulls the image
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 LOCAL_BIN_DIR = PROJECT_ROOT / ".bin"
 
@@ -172,12 +174,13 @@ class StripeMockServer:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 30.0) -> StripeMockServer:
+    def start(self) -> StripeMockServer:
         binary = ensure_binary()
         if binary is not None:
-            command = binary_command(binary, self.port)
+            command, timeout = binary_command(binary, self.port), BINARY_START_SECONDS
         else:
-            command = docker_command(shutil.which("docker") or "docker", self.port)
+            docker = shutil.which("docker") or "docker"
+            command, timeout = docker_command(docker, self.port), DOCKER_START_SECONDS
         # A file, not a pipe: nobody reads the output while it runs, and a full pipe would block it.
         self._log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in stop()
         self._process = subprocess.Popen(  # noqa: S603 - fixed argument list, no shell

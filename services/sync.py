@@ -1,10 +1,12 @@
 """`billing-portal sync`: rebuild the mirror from Stripe's own lists (backfill and repair).
 
-Every object is stored through the same handlers and the same newer-wins write as webhooks, with
-the sync version of services.webhooks.ordering (fetch start minus a margin), so a sync is
-idempotent, can run while webhooks arrive, and never undoes an event of the last minute.
-Products come first so that subscriptions find their plan names. Lists are read with Stripe's
-auto-paging, a page of 100 at a time.
+Customers (with their cards), subscriptions and invoices are what `viewer` reads; products and
+prices are the catalog. Every object is stored through the same handlers and the same
+newer-wins write as webhooks, with the sync version of services.webhooks.ordering (fetch start
+minus a margin), so a sync is idempotent, can run while webhooks arrive, and never undoes an
+event of the last minute. Products come first so that subscriptions find their plan names.
+Lists are read with Stripe's auto-paging, a page of 100 at a time. Objects deleted in Stripe
+no longer appear in its lists: their `*.deleted` webhooks are what mark them in the mirror.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from services.stripe_gateway import StripeGateway, translate
 from services.webhooks.handlers.base import Family
 from services.webhooks.handlers.catalog import PRICES, PRODUCTS
 from services.webhooks.handlers.customers import CUSTOMERS
+from services.webhooks.handlers.invoices import INVOICES
 from services.webhooks.handlers.payment_methods import PAYMENT_METHODS
 from services.webhooks.handlers.subscriptions import SUBSCRIPTIONS
 from services.webhooks.ordering import Phase, Version, sync_version
@@ -41,35 +44,30 @@ class SyncReport:
 
 
 class MirrorSync:
-    def __init__(
-        self, stripe_gateway: StripeGateway, *, clock: Callable[[], float] = time.time
-    ) -> None:
+    def __init__(self, stripe_gateway: StripeGateway) -> None:
         self._stripe = stripe_gateway
-        self._clock = clock
 
     async def run(
         self, *, customer_id: str | None = None, progress: Progress | None = None
     ) -> SyncReport:
-        """Everything in the account, or only one customer with its cards and subscriptions."""
-        run = _Run(self._stripe, sync_version(int(self._clock())), progress)
+        """Everything in the account, or one customer with its cards, subscriptions, invoices."""
+        run = _Run(self._stripe, sync_version(int(time.time())), progress)
+        owner: dict[str, str] = {}
         if customer_id is None:
             await run.store_all("products", PRODUCTS, lambda v1: v1.products.list_async(_page()))
             await run.store_all("prices", PRICES, lambda v1: v1.prices.list_async(_page()))
             async for customer in run.each(lambda v1: v1.customers.list_async(_page())):
                 await run.store_customer(customer)
-            await run.store_all(
-                "subscriptions",
-                SUBSCRIPTIONS,
-                lambda v1: v1.subscriptions.list_async(_page(status="all")),
-            )
         else:
             found = await self._stripe.call(lambda v1: v1.customers.retrieve_async(customer_id))
             await run.store_customer(found.to_dict())
-            await run.store_all(
-                "subscriptions",
-                SUBSCRIPTIONS,
-                lambda v1: v1.subscriptions.list_async(_page(customer=customer_id, status="all")),
-            )
+            owner["customer"] = customer_id
+        await run.store_all(
+            "subscriptions",
+            SUBSCRIPTIONS,
+            lambda v1: v1.subscriptions.list_async(_page(status="all", **owner)),
+        )
+        await run.store_all("invoices", INVOICES, lambda v1: v1.invoices.list_async(_page(**owner)))
         return SyncReport(dict(run.stored))
 
 

@@ -26,7 +26,6 @@ class Target:
     """A service to drive, with the secrets it shares with Stripe and the host app."""
 
     base_url: str
-    stripe_mock_url: str
     webhook_secret: str
     jwt_secret: str
     jwt_audience: str | None = None
@@ -85,7 +84,6 @@ async def in_process_service(
         try:
             yield Target(
                 base_url=f"http://127.0.0.1:{port}",
-                stripe_mock_url=stripe_mock_url,
                 webhook_secret=settings.webhook_secret,
                 jwt_secret=settings.jwt_secret,
                 jwt_audience=settings.auth_jwt_audience,

@@ -14,7 +14,8 @@ from typing import Any
 from simulator.customer import Customer
 from simulator.naming import Roles
 from simulator.stripe_side.catalog import CARDS, CatalogPrice
-from simulator.stripe_side.side import CheckoutPage, CustomerAccount, PortalVisit
+from simulator.stripe_side.pages import CheckoutPage, PortalVisit
+from simulator.stripe_side.side import CustomerAccount
 
 SUCCESS_URL = "https://localhost/billing/success?session_id={CHECKOUT_SESSION_ID}"
 CANCEL_URL = "https://localhost/billing/canceled"
@@ -28,7 +29,6 @@ class StepFailed(Exception):
 class Journey:
     """Who is travelling: their user, their SPA session, their Stripe account, the block."""
 
-    index: int
     role: str
     user_id: str
     email: str

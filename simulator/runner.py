@@ -142,7 +142,6 @@ async def _stage(
             assert config.jwt_secret is not None
             target = Target(
                 base_url=config.target.rstrip("/"),
-                stripe_mock_url=mock_url,
                 webhook_secret=config.webhook_secret,
                 jwt_secret=config.jwt_secret,
                 jwt_audience=config.jwt_audience,
@@ -195,7 +194,6 @@ def _journey(
     user_id = f"sim-{namespace}-{index}"
     email = f"customer{index}@simulated.example"
     return Journey(
-        index=index,
         role=role,
         user_id=user_id,
         email=email,

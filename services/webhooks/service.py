@@ -10,7 +10,7 @@ is the delivery answered 5xx, so that Stripe retries it.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -24,7 +24,7 @@ from services.webhooks.handlers import FAMILIES
 from services.webhooks.handlers.base import Family
 from services.webhooks.log import EventStatus
 from services.webhooks.ordering import Phase, event_version, phase_of
-from services.webhooks.signature import TOLERANCE_SECONDS, verify_event
+from services.webhooks.signature import verify_event
 
 logger = logging.getLogger(__name__)
 
@@ -50,16 +50,14 @@ class WebhookService:
     secret: str
     stripe: StripeGateway
     refetch_objects: bool = False
-    tolerance: int = TOLERANCE_SECONDS
-    families: dict[str, Family] = field(default_factory=lambda: dict(FAMILIES))
 
     async def receive(self, payload: bytes, signature: str | None) -> Outcome:
         """Verify a delivery (WebhookRejected when it is not Stripe's) and ingest it."""
-        event = verify_event(payload, signature, self.secret, tolerance=self.tolerance)
+        event = verify_event(payload, signature, self.secret)
         return await self.ingest(event)
 
     async def ingest(self, event: Event) -> Outcome:
-        family = self.families.get(event.type)
+        family = FAMILIES.get(event.type)
         if self.refetch_objects and await event_log.status_of(event.id) in event_log.DONE:
             return Outcome.DUPLICATE  # spares Stripe a fetch; `claim` decides in any case
         try:

@@ -50,6 +50,7 @@ async def drive(plan: LoadPlan) -> Samples:
             except Exception:  # a failed request is a counted error, never the end of the run
                 ok = False
             finished = time.perf_counter()
+            samples.sent_total += 1
             samples.accepted_total += ok
             if started < measuring_from:
                 continue

@@ -26,7 +26,7 @@ from simulator.bench.journeys import JOURNEY_SCENARIO, simulate_in_worker
 from simulator.bench.load import LoadPlan, LoadProcess
 from simulator.bench.report import BenchReport, WorkloadResult
 from simulator.bench.seed import SeedFailed
-from simulator.bench.servers import ServerProcess, peak_rss_mib, reset_peak_rss
+from simulator.bench.servers import ServerProcess, cpu_seconds, peak_rss_mib, reset_peak_rss
 from simulator.bench.stats import Samples
 from simulator.bench.workloads import WEBHOOK_EVENT_PREFIX, WORKLOADS, Targets, Workload
 
@@ -119,14 +119,17 @@ def run_workload(
     targets: Targets,
     load: LoadProcess,
     service: ServerProcess,
+    baseline: ServerProcess,
     options: BenchOptions,
     database_path: Path,
 ) -> WorkloadResult:
     """Alternate floor and service in short rounds, so a neighbour's burst hits both sides."""
     floor, samples = Samples(), Samples()
+    floor_server = baseline if workload.floor_is_a_server else None
     measured_rss = reset_peak_rss(service.pid)
     for round_number in range(options.rounds):
-        for driver_of, into in ((workload.baseline, floor), (workload.service, samples)):
+        sides = ((workload.baseline, floor, floor_server), (workload.service, samples, service))
+        for driver_of, into, server in sides:
             plan = LoadPlan(
                 driver=driver_of(targets),
                 concurrency=options.concurrency,
@@ -134,14 +137,21 @@ def run_workload(
                 seconds=options.seconds / options.rounds,
                 first_sequence=round_number * SEQUENCES_PER_ROUND,
             )
-            into.add(load.run(plan))
-    details: dict[str, object] = {}
+            cpu_before = cpu_seconds(server.pid) if server else 0.0
+            measured = load.run(plan)
+            if server is not None:
+                measured.server_cpu_seconds = cpu_seconds(server.pid) - cpu_before
+            into.add(measured)
+    details: dict[str, object] = {
+        "service_cpu_ms_per_request": samples.server_cpu_ms_per_request(),
+        "floor_cpu_ms_per_request": floor.server_cpu_ms_per_request(),
+    }
     if workload.counts_events:
         stored = stored_rows(
             database_path,
             f"SELECT COUNT(*) FROM stripe_events WHERE id LIKE '{WEBHOOK_EVENT_PREFIX}%'",  # noqa: S608
         )
-        details = {
+        details |= {
             "events_accepted": samples.accepted_total,
             "events_stored": stored,
             "lost_events": samples.accepted_total - stored,
@@ -243,6 +253,8 @@ def run_bench(options: BenchOptions, progress: Progress) -> BenchReport:
                     results.append(run_journeys(load, service, mock.url, options))
                     continue
                 results.append(
-                    run_workload(WORKLOADS[name], targets, load, service, options, database_path)
+                    run_workload(
+                        WORKLOADS[name], targets, load, service, baseline, options, database_path
+                    )
                 )
     return BenchReport(options=asdict(options), results=results)

@@ -37,6 +37,10 @@ class Samples:
     errors: int = 0
     accepted_total: int = 0
     """Successful requests including warm-up: what the server must have stored."""
+    sent_total: int = 0
+    """Every request including warm-up: what the server's CPU time was spent on."""
+    server_cpu_seconds: float | None = None
+    """CPU the loaded server used meanwhile, when it is a process the bench started."""
 
     def add(self, other: Samples) -> None:
         """Fold in another round of the same load."""
@@ -44,6 +48,15 @@ class Samples:
         self.latencies.extend(other.latencies)
         self.errors += other.errors
         self.accepted_total += other.accepted_total
+        self.sent_total += other.sent_total
+        if other.server_cpu_seconds is not None:
+            self.server_cpu_seconds = (self.server_cpu_seconds or 0.0) + other.server_cpu_seconds
+
+    def server_cpu_ms_per_request(self) -> float | None:
+        """Warm-up included on both sides of the division."""
+        if self.server_cpu_seconds is None or not self.sent_total:
+            return None
+        return round(self.server_cpu_seconds * 1000 / self.sent_total, 3)
 
     def summary(self) -> Summary:
         ordered = sorted(self.latencies)

@@ -55,6 +55,8 @@ class Workload:
     goal: float
     service: Callable[[Targets], Driver]
     baseline: Callable[[Targets], Driver]
+    floor_is_a_server: bool = False
+    """The floor runs on the bench's baseline server (else: it is an SDK call to stripe-mock)."""
     counts_events: bool = False
 
 
@@ -120,6 +122,7 @@ WORKLOADS: dict[str, Workload] = {
             baseline=lambda t: HttpDriver(
                 url=f"{t.baseline_url}/graphql", requests=(graphql_request(HELLO_QUERY),)
             ),
+            floor_is_a_server=True,
         ),
         Workload(
             name="webhooks",
@@ -130,6 +133,7 @@ WORKLOADS: dict[str, Workload] = {
                 f"{t.service_url}/webhooks/stripe", WEBHOOK_EVENT_PREFIX, t
             ),
             baseline=lambda t: _webhooks(f"{t.baseline_url}/webhook", "evt_floor_", t),
+            floor_is_a_server=True,
             counts_events=True,
         ),
     )

@@ -73,7 +73,9 @@ class DeliveryLog:
 
 
 @dataclass(frozen=True, slots=True)
-class _Delivery:
+class Delivery:
+    """One POST to make: a genuine event (maybe a duplicate) or a `forgery` of one."""
+
     label: str
     body: bytes
     forgery: str | None
@@ -92,14 +94,14 @@ class Chaos:
     def enabled(self) -> bool:
         return self._rng is not None
 
-    def plan(self, events: list[dict[str, Any]], forged_id: str) -> list[_Delivery]:
-        plain = [_Delivery(e["type"], _encode(e), None, 0.0) for e in events]
+    def plan(self, events: list[dict[str, Any]], forged_id: str) -> list[Delivery]:
+        plain = [Delivery(e["type"], _encode(e), None, 0.0) for e in events]
         rng = self._rng
         if rng is None or not events:
             return plain
-        deliveries = [_Delivery(d.label, d.body, None, rng.uniform(0, 0.02)) for d in plain]
+        deliveries = [Delivery(d.label, d.body, None, rng.uniform(0, 0.02)) for d in plain]
         deliveries += [
-            _Delivery(d.label, d.body, None, rng.uniform(0.005, 0.03), duplicate=True)
+            Delivery(d.label, d.body, None, rng.uniform(0.005, 0.03), duplicate=True)
             for d in plain
             if rng.random() < 0.3
         ]
@@ -108,7 +110,7 @@ class Chaos:
         forged = _encode(_corrupt(victim, forged_id))
         signed = _encode(victim) if forgery == "tampered body" else None
         deliveries.append(
-            _Delivery(
+            Delivery(
                 f"{forgery} {victim['type']}",
                 forged,
                 forgery,
@@ -146,9 +148,7 @@ class WebhookEndpoint:
         self._url = url
         self._secret = secret
 
-    async def deliver(
-        self, deliveries: list[_Delivery], log: DeliveryLog, *, at_once: bool
-    ) -> None:
+    async def deliver(self, deliveries: list[Delivery], log: DeliveryLog, *, at_once: bool) -> None:
         """In order, one after the other; or `at_once`, so delays shuffle arrivals (chaos)."""
         if at_once:
             await asyncio.gather(*(self._one(delivery, log) for delivery in deliveries))
@@ -156,7 +156,7 @@ class WebhookEndpoint:
         for delivery in deliveries:
             await self._one(delivery, log)
 
-    async def _one(self, delivery: _Delivery, log: DeliveryLog) -> None:
+    async def _one(self, delivery: Delivery, log: DeliveryLog) -> None:
         if delivery.delay:
             await asyncio.sleep(delivery.delay)
         if delivery.forgery is not None:
@@ -184,7 +184,7 @@ class WebhookEndpoint:
                 f"webhook {kind}{delivery.label} was answered {status}, expected 200"
             )
 
-    def _forged_header(self, delivery: _Delivery) -> str:
+    def _forged_header(self, delivery: Delivery) -> str:
         now = int(time.time())
         if delivery.forgery == "bad signature":
             return signature_header(self._secret + "-forged", delivery.body, now)

@@ -17,7 +17,9 @@ import pytest
 from billing_portal.stripe_mock import StripeMockUnavailable, ensure_binary
 from tests.support import service_missing
 
-SMOKE_WORKLOADS = ("portal", "checkout", "subscriptions", "webhooks")
+COMPARED_WORKLOADS = ("portal", "checkout", "subscriptions", "webhooks")
+SMOKE_WORKLOADS = (*COMPARED_WORKLOADS, "simulator")
+SMOKE_JOURNEYS = 4
 SIDE_KEYS = {"requests", "errors", "seconds", "throughput", "p50_ms", "p99_ms"}
 
 
@@ -30,7 +32,9 @@ def bench_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any],
         service_missing(str(error))
     report_path: Path = tmp_path_factory.mktemp("bench") / "bench.json"
     command = [sys.executable, "-m", "billing_portal.cli", "bench", "--seconds", "0.5"]
-    command += ["--warmup", "0.2", "--concurrency", "4", "--json", str(report_path)]
+    command += ["--warmup", "0.2", "--rounds", "2", "--concurrency", "4"]
+    command += ["--journeys", str(SMOKE_JOURNEYS), "--journey-concurrency", "4"]
+    command += ["--json", str(report_path)]
     for name in SMOKE_WORKLOADS:
         command += ["--workload", name]
     finished = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
@@ -43,6 +47,10 @@ def _workloads(bench_run: tuple[dict[str, Any], str]) -> dict[str, dict[str, Any
     return {workload["name"]: workload for workload in report["workloads"]}
 
 
+def _compared(bench_run: tuple[dict[str, Any], str]) -> list[dict[str, Any]]:
+    return [_workloads(bench_run)[name] for name in COMPARED_WORKLOADS]
+
+
 def test_every_requested_workload_is_reported_in_order(bench_run):
     report, _ = bench_run
 
@@ -50,7 +58,7 @@ def test_every_requested_workload_is_reported_in_order(bench_run):
 
 
 def test_each_side_reports_throughput_and_latency_percentiles(bench_run):
-    for workload in _workloads(bench_run).values():
+    for workload in _compared(bench_run):
         for side in ("service", "baseline"):
             assert set(workload[side]) == SIDE_KEYS
             assert workload[side]["requests"] > 0
@@ -59,7 +67,7 @@ def test_each_side_reports_throughput_and_latency_percentiles(bench_run):
 
 
 def test_ratios_are_positive_and_judged_against_their_goal(bench_run):
-    for workload in _workloads(bench_run).values():
+    for workload in _compared(bench_run):
         assert workload["ratio"] > 0
         assert workload["goal"] > 0
         assert workload["goal_met"] is (workload["ratio"] >= workload["goal"])
@@ -76,6 +84,16 @@ def test_no_accepted_webhook_event_is_lost(bench_run):
     assert webhooks["events_accepted"] > 0
     assert webhooks["events_stored"] == webhooks["events_accepted"]
     assert webhooks["lost_events"] == 0
+
+
+def test_every_simulated_journey_passes_and_is_timed(bench_run):
+    simulator = _workloads(bench_run)["simulator"]
+
+    assert simulator["passed"] == SMOKE_JOURNEYS
+    assert simulator["all_passed"] is True
+    assert simulator["journeys_per_second"] > 0
+    assert simulator["baseline"] is None
+    assert simulator["ratio"] is None
 
 
 def test_the_machine_is_described_beside_the_numbers(bench_run):

@@ -3,6 +3,7 @@ access logs, the body limit and CORS."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import AsyncIterator
@@ -92,8 +93,8 @@ async def test_readyz_is_200_when_database_and_stripe_answer(client):
 
 
 async def test_readyz_is_503_naming_stripe_when_stripe_mock_is_stopped(settings):
-    stopped = StripeMockServer().start()
-    stopped.stop()
+    stopped = await asyncio.to_thread(StripeMockServer().start)
+    await asyncio.to_thread(stopped.stop)
 
     async with client_for(settings.model_copy(update={"stripe_api_base": stopped.url})) as http:
         response = await http.get("/readyz")

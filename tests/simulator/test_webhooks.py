@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+from typing import Any
 
 import stripe
 
@@ -12,7 +13,7 @@ from simulator.stripe_side.webhooks import FORGERIES, Chaos, envelope, signature
 SECRET = "whsec_simulator_test"
 
 
-def _events(count: int) -> list[dict]:
+def _events(count: int) -> list[dict[str, Any]]:
     return [
         envelope(f"evt_{n}", "customer.updated", {"id": "cus_1", "object": "customer"}, 1000 + n)
         for n in range(count)

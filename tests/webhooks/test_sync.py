@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from services.models import Customer, PaymentMethod, Price, Product, Subscription
+from services.models import Customer, Invoice, PaymentMethod, Price, Product, Subscription
 from services.stripe_gateway import StripeGateway
 from services.sync import MirrorSync
 from services.webhooks.events import parse_event
@@ -35,6 +35,7 @@ async def listed(gateway):
         "product": await first(lambda v1: v1.products.list_async()),
         "price": await first(lambda v1: v1.prices.list_async()),
         "card": await first(lambda v1: v1.customers.payment_methods.list_async("cus_any")),
+        "invoice": await first(lambda v1: v1.invoices.list_async()),
     }
 
 
@@ -47,6 +48,7 @@ async def test_sync_mirrors_every_kind_of_object(gateway, listed):
         "customers": 1,
         "payment_methods": 1,
         "subscriptions": 1,
+        "invoices": 1,
     }
     subscription = await Subscription.get(id=listed["subscription"].id)
     assert (subscription.status, subscription.price_id) == (
@@ -56,6 +58,11 @@ async def test_sync_mirrors_every_kind_of_object(gateway, listed):
     assert await Customer.filter(id=listed["customer"].id).exists()
     assert (await Product.get(id=listed["product"].id)).name == listed["product"].name
     assert (await Price.get(id=listed["price"].id)).unit_amount == listed["price"].unit_amount
+    invoice = await Invoice.get(id=listed["invoice"].id)
+    assert (invoice.status, invoice.amount_due) == (
+        listed["invoice"].status,
+        listed["invoice"].amount_due,
+    )
     card = await PaymentMethod.get(id=listed["card"].id)
     assert (card.last4, card.detached) == (listed["card"].card.last4, False)
 
@@ -84,7 +91,7 @@ async def test_running_sync_twice_leaves_the_same_mirror(gateway):
 async def test_sync_of_one_customer_stores_only_that_customer(gateway):
     report = await MirrorSync(gateway).run(customer_id="cus_only")
 
-    assert set(report.stored) == {"customers", "payment_methods", "subscriptions"}
+    assert set(report.stored) == {"customers", "payment_methods", "subscriptions", "invoices"}
     assert await Customer.filter(id="cus_only").count() == 1
     assert await Product.all().count() == 0
 
