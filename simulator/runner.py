@@ -88,11 +88,9 @@ async def run_simulation(config: SimulationConfig, on_journey: JourneyDone | Non
         users=config.user_count,
         concurrency=config.concurrency,
     )
-    namespace = config.namespace or _default_namespace(config)
-    async with _stage(config, namespace) as (side, target, http):
-        minter = TokenMinter(target.jwt_secret, target.jwt_audience, target.jwt_issuer)
+    async with _stage(config) as stage:
         try:
-            block_id = await _set_up(side, http, target, minter, config, namespace)
+            block_id = await stage.set_up()
         except (*EXPECTED_FAILURES, SetupFailed) as error:
             report.setup_failure = f"{type(error).__name__}: {error}"
             return report
@@ -100,9 +98,8 @@ async def run_simulation(config: SimulationConfig, on_journey: JourneyDone | Non
 
         async def one(index: int) -> JourneyResult:
             async with gate:
-                journey = _journey(index, side, http, target, minter, config, namespace, block_id)
                 scenario = SCENARIOS[config.scenarios[(index - 1) % len(config.scenarios)]]
-                result = await run_journey(journey, scenario)
+                result = await run_journey(stage.journey(index, block_id), scenario)
             if on_journey is not None:
                 on_journey(result)
             return result
@@ -119,6 +116,51 @@ class SetupFailed(Exception):
     """The stage could not be set (catalog or portal block refused)."""
 
 
+@dataclass(frozen=True)
+class Stage:
+    """What every journey of a run shares: the service, the simulated Stripe, one HTTP pool."""
+
+    config: SimulationConfig
+    namespace: str
+    target: Target
+    side: StripeSide
+    http: httpx.AsyncClient
+
+    def customer(self, subject: str, *, email: str | None = None, admin: bool = False) -> Customer:
+        target = self.target
+        minter = TokenMinter(target.jwt_secret, target.jwt_audience, target.jwt_issuer)
+        token = minter.mint(subject, email=email, admin=admin)
+        return Customer(self.http, f"{target.base_url}/graphql", token)
+
+    async def set_up(self) -> str:
+        """Publish the catalog, then save the portal block as an admin; returns its id."""
+        published = await self.side.publish_catalog()
+        if published.problems:
+            raise SetupFailed(f"publishing the catalog: {published.problems[0]}")
+        admin = self.customer(f"sim-{self.namespace}-admin", admin=True)
+        redirect_url = self.config.redirect_url
+        block = await admin.save_portal_block(BLOCK_TITLE, redirect_url)
+        if block["redirectUrl"] != redirect_url:
+            raise SetupFailed(f"savePortalBlock stored redirectUrl {block['redirectUrl']}")
+        return str(block["id"])
+
+    def journey(self, index: int, block_id: str) -> Journey:
+        role = f"customer {index}"
+        seeded = random.Random(f"{self.config.seed}/{index}")  # noqa: S311 - reproducible
+        user_id = f"sim-{self.namespace}-{index}"
+        email = f"customer{index}@simulated.example"
+        return Journey(
+            role=role,
+            user_id=user_id,
+            email=email,
+            customer=self.customer(user_id, email=email),
+            account=self.side.account(role, Roles(), Chaos(seeded if self.config.chaos else None)),
+            catalog=self.side.catalog,
+            block_id=block_id,
+            redirect_url=self.config.redirect_url,
+        )
+
+
 def _default_namespace(config: SimulationConfig) -> str:
     # A running service keeps earlier runs' users and events: a fresh namespace avoids them.
     fresh = config.target is not None or not config.manage_database
@@ -126,9 +168,7 @@ def _default_namespace(config: SimulationConfig) -> str:
 
 
 @asynccontextmanager
-async def _stage(
-    config: SimulationConfig, namespace: str
-) -> AsyncIterator[tuple[StripeSide, Target, httpx.AsyncClient]]:
+async def _stage(config: SimulationConfig) -> AsyncIterator[Stage]:
     async with AsyncExitStack() as stack:
         mock_url = await stack.enter_async_context(stripe_mock(config.stripe_mock_url))
         if config.target is None:
@@ -154,55 +194,9 @@ async def _stage(
         endpoint = WebhookEndpoint(
             http, f"{target.base_url}/webhooks/stripe", target.webhook_secret
         )
-        yield StripeSide(api, endpoint, namespace), target, http
-
-
-async def _set_up(
-    side: StripeSide,
-    http: httpx.AsyncClient,
-    target: Target,
-    minter: TokenMinter,
-    config: SimulationConfig,
-    namespace: str,
-) -> str:
-    """Publish the catalog, then save the portal block as an admin; returns the block's id."""
-    published = await side.publish_catalog()
-    if published.problems:
-        raise SetupFailed(f"publishing the catalog: {published.problems[0]}")
-    admin = Customer(
-        http, f"{target.base_url}/graphql", minter.mint(f"sim-{namespace}-admin", admin=True)
-    )
-    block = await admin.save_portal_block(BLOCK_TITLE, config.redirect_url)
-    if block["redirectUrl"] != config.redirect_url:
-        raise SetupFailed(f"savePortalBlock stored redirectUrl {block['redirectUrl']}")
-    return str(block["id"])
-
-
-def _journey(
-    index: int,
-    side: StripeSide,
-    http: httpx.AsyncClient,
-    target: Target,
-    minter: TokenMinter,
-    config: SimulationConfig,
-    namespace: str,
-    block_id: str,
-) -> Journey:
-    role = f"customer {index}"
-    seeded = random.Random(f"{config.seed}/{index}")  # noqa: S311 - reproducible, not secret
-    chaos = Chaos(seeded if config.chaos else None)
-    user_id = f"sim-{namespace}-{index}"
-    email = f"customer{index}@simulated.example"
-    return Journey(
-        role=role,
-        user_id=user_id,
-        email=email,
-        customer=Customer(http, f"{target.base_url}/graphql", minter.mint(user_id, email=email)),
-        account=side.account(role, Roles(), chaos),
-        catalog=side.catalog,
-        block_id=block_id,
-        redirect_url=config.redirect_url,
-    )
+        namespace = config.namespace or _default_namespace(config)
+        side = StripeSide(api, endpoint, namespace)
+        yield Stage(config, namespace, target, side, http)
 
 
 async def run_journey(journey: Journey, scenario: Scenario) -> JourneyResult:

@@ -12,6 +12,8 @@ from rich.table import Table
 
 from simulator.bench.stats import Summary
 
+CPU_KEYS = ("service_cpu_ms_per_request", "floor_cpu_ms_per_request")
+
 
 @dataclass(frozen=True, slots=True)
 class WorkloadResult:
@@ -95,13 +97,16 @@ class BenchReport:
         for column in ("workload", "req/s", "p50", "p99", "floor req/s", "floor p50", "floor p99"):
             table.add_column(column, justify="left" if column == "workload" else "right")
         table.add_column("ratio (goal)", justify="right")
+        table.add_column("CPU ms/req (floor)", justify="right")
         table.add_column("peak RSS MiB", justify="right")
         for result in self.results:
             table.add_row(result.name, *_row_numbers(result))
         console.print(table)
         for result in self.results:
             floor = f" vs {result.baseline_description}" if result.baseline_description else ""
-            extra = ", ".join(f"{key}={value}" for key, value in result.details.items())
+            extra = ", ".join(
+                f"{key}={value}" for key, value in result.details.items() if key not in CPU_KEYS
+            )
             console.print(f"[bold]{result.name}[/]: {result.description}{floor}. {extra}".strip())
 
 
@@ -117,5 +122,7 @@ def _row_numbers(result: WorkloadResult) -> list[str]:
     else:
         mark = "[green]" if result.goal_met else "[red]"
         cells.append(f"{mark}{ratio:.2f}[/] (≥{result.goal})")
+    service_cpu, floor_cpu = (result.details.get(key) for key in CPU_KEYS)
+    cells.append("-" if service_cpu is None else f"{service_cpu:.2f} ({floor_cpu or '-'})")
     cells.append("-" if result.peak_rss_mib is None else f"{result.peak_rss_mib:.0f}")
     return cells

@@ -6,6 +6,7 @@ one component, split only to keep each file about one thing.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from simulator.stripe_side import objects
@@ -19,26 +20,17 @@ if TYPE_CHECKING:
 PERIOD_DAYS = 30
 
 
+@dataclass(frozen=True)
 class CheckoutPage:
     """Stripe's hosted Checkout page for one session: the customer pays, or walks away."""
 
-    def __init__(
-        self,
-        account: CustomerAccount,
-        session_id: str,
-        entry: CatalogPrice,
-        quantity: int,
-        trial_days: int | None,
-        success_url: str,
-        cancel_url: str,
-    ) -> None:
-        self.account = account
-        self.session_id = session_id
-        self.entry = entry
-        self.quantity = quantity
-        self.trial_days = trial_days
-        self.success_url = success_url
-        self.cancel_url = cancel_url
+    account: CustomerAccount
+    session_id: str
+    entry: CatalogPrice
+    quantity: int
+    trial_days: int | None
+    success_url: str
+    cancel_url: str
 
     def _session(self, status: str, **links: str | None) -> dict[str, Any]:
         return objects.checkout_session(
@@ -157,12 +149,12 @@ class CheckoutPage:
         await account.flush()
 
 
+@dataclass(frozen=True)
 class PortalVisit:
     """One visit to the Customer Portal; each action is what the portal's buttons do."""
 
-    def __init__(self, account: CustomerAccount, return_url: str) -> None:
-        self.account = account
-        self.return_url = return_url
+    account: CustomerAccount
+    return_url: str
 
     async def cancel(self, *, at_period_end: bool) -> None:
         account = self.account

@@ -2,36 +2,35 @@
 
 from __future__ import annotations
 
-from simulator import SimulationConfig, run_simulation
+from simulator import Report, SimulationConfig, run_simulation
 from simulator.environment import in_process_service
 
 
-async def test_a_running_service_passes_as_a_target(stripe_mock, database):
+async def _run_against_a_running_service(
+    stripe_mock, database, scenario: str, *, webhook_secret: str | None = None
+) -> Report:
     async with in_process_service(stripe_mock.url, database, manage_database=False) as service:
-        report = await run_simulation(
+        return await run_simulation(
             SimulationConfig(
-                scenarios=("update_card_in_portal",),
+                scenarios=(scenario,),
                 target=service.base_url,
-                webhook_secret=service.webhook_secret,
+                webhook_secret=webhook_secret or service.webhook_secret,
                 jwt_secret=service.jwt_secret,
                 stripe_mock_url=stripe_mock.url,
             )
         )
+
+
+async def test_a_running_service_passes_as_a_target(stripe_mock, database):
+    report = await _run_against_a_running_service(stripe_mock, database, "update_card_in_portal")
 
     assert report.passed, report.to_json()
 
 
 async def test_a_target_with_another_webhook_secret_fails_setup_and_says_why(stripe_mock, database):
-    async with in_process_service(stripe_mock.url, database, manage_database=False) as service:
-        report = await run_simulation(
-            SimulationConfig(
-                scenarios=("immediate_cancel",),
-                target=service.base_url,
-                webhook_secret="whsec_not_the_one_the_service_has",
-                jwt_secret=service.jwt_secret,
-                stripe_mock_url=stripe_mock.url,
-            )
-        )
+    report = await _run_against_a_running_service(
+        stripe_mock, database, "immediate_cancel", webhook_secret="whsec_not_the_services"
+    )
 
     assert not report.passed
     assert report.setup_failure == (

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
+import sqlite3
 import sys
+from contextlib import closing
 
 import pytest
+
+from tests.webhooks import support as s
 
 
 @pytest.fixture
@@ -61,3 +66,34 @@ async def test_replay_command_with_nothing_failed_succeeds(cli_env):
 
     assert code == 0, output
     assert "none were failed" in output
+
+
+async def test_replay_command_applies_a_failed_event(cli_env, tmp_path):
+    await _cli(cli_env, "migrate")
+    body = s.event(
+        "customer.subscription.updated", s.subscription("sub_cli", "cus_cli", "active"), created=1
+    )
+    await asyncio.to_thread(_store_failed_event, tmp_path / "cli.db", body)
+
+    code, output = await _cli(cli_env, "replay", "--failed")
+
+    assert code == 0, output
+    assert "failed events replayed: 1 processed" in output
+    rows = await asyncio.to_thread(
+        _query, tmp_path / "cli.db", "SELECT status FROM subscriptions WHERE id = 'sub_cli'"
+    )
+    assert rows == [("active",)]
+
+
+def _store_failed_event(path, body) -> None:
+    with closing(sqlite3.connect(path)) as connection, connection:
+        connection.execute(
+            "INSERT INTO stripe_events (id, type, created, livemode, payload, status, attempts,"
+            " error, received_at) VALUES (?, ?, ?, 0, ?, 'failed', 1, 'boom', '2026-01-01')",
+            (body["id"], body["type"], body["created"], json.dumps(body)),
+        )
+
+
+def _query(path, sql: str) -> list[tuple[object, ...]]:
+    with closing(sqlite3.connect(path)) as connection:
+        return connection.execute(sql).fetchall()

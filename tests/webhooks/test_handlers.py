@@ -131,7 +131,7 @@ async def test_payment_method_attached_mirrors_the_card(send):
         12,
         2030,
     )
-    assert row.detached is False
+    assert not row.detached
 
 
 async def test_payment_method_detached_marks_the_card_detached(send):
@@ -158,7 +158,7 @@ async def test_customer_events_mirror_email_and_default_payment_method(send, eve
 async def test_customer_deleted_marks_the_customer_deleted(send):
     await send("customer.deleted", s.customer("cus_1"))
 
-    assert (await Customer.get(id="cus_1")).deleted is True
+    assert (await Customer.get(id="cus_1")).deleted
 
 
 async def test_a_customer_created_for_a_user_links_that_user(send):
@@ -215,7 +215,7 @@ async def test_product_events_mirror_the_product(send, event_type):
 async def test_product_deleted_marks_the_product_deleted(send):
     await send("product.deleted", s.product("prod_1", "Gold"))
 
-    assert (await Product.get(id="prod_1")).deleted is True
+    assert (await Product.get(id="prod_1")).deleted
 
 
 @pytest.mark.parametrize("event_type", ["price.created", "price.updated"])
@@ -241,4 +241,4 @@ async def test_a_one_time_price_has_no_interval(send):
 async def test_price_deleted_marks_the_price_deleted(send):
     await send("price.deleted", s.price("price_1", "prod_1"))
 
-    assert (await Price.get(id="price_1")).deleted is True
+    assert (await Price.get(id="price_1")).deleted

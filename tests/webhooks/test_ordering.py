@@ -71,7 +71,7 @@ async def test_an_older_attach_does_not_undo_a_detach(send):
     await send(s.event("payment_method.detached", s.card("pm_1", None), created=T + 1))
     await send(s.event("payment_method.attached", s.card("pm_1", "cus_1"), created=T))
 
-    assert (await PaymentMethod.get(id="pm_1")).detached is True
+    assert (await PaymentMethod.get(id="pm_1")).detached
 
 
 async def test_an_older_product_update_does_not_undo_a_rename(send):
