@@ -1,9 +1,11 @@
 """`POST /webhooks/stripe`: the HTTP face of services.webhooks, with the contract's status codes.
 
-200 for an event processed, already seen, ignored or kept as failed (it is stored: replaying it
-is our job, not Stripe's); 400 for anything that is not a verified Stripe event; 503 only when
-the event could not be stored, so that Stripe delivers it again. The 1 MiB limit (413) is the
-app's BodyLimitMiddleware.
+200 for an event processed, already seen or ignored; 400 for anything that is not a verified
+Stripe event; 503 when the event could not be stored. An event that was stored but whose handler
+failed is answered 500: it is safe in the log (`billing-portal replay --failed` applies it), and the
+5xx also makes Stripe deliver it again with backoff, which applies it as soon as the cause is gone.
+Answering 200 there would leave the mirror wrong until someone noticed. The 1 MiB limit (413) is
+the app's BodyLimitMiddleware.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from services.webhooks import EventNotStored, WebhookRejected, WebhookService
+from services.webhooks import EventNotStored, Outcome, WebhookRejected, WebhookService
 
 
 async def stripe_webhook(request: Request) -> Response:
@@ -23,4 +25,6 @@ async def stripe_webhook(request: Request) -> Response:
         return JSONResponse({"error": rejected.message}, status_code=400)
     except EventNotStored:
         return JSONResponse({"error": "the event could not be stored; retry"}, status_code=503)
+    if outcome is Outcome.FAILED:
+        return JSONResponse({"status": outcome.value}, status_code=500)
     return JSONResponse({"status": outcome.value})

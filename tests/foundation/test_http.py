@@ -6,15 +6,15 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import httpx
 import pytest
-from tortoise.context import TortoiseContext
 
 from billing_portal.app import MAX_BODY_BYTES, create_app
-from billing_portal.database import tortoise_config
 from billing_portal.logging_setup import JsonFormatter
 from billing_portal.settings import Settings, load_settings
 from billing_portal.stripe_mock import StripeMockServer, free_port
@@ -106,14 +106,40 @@ async def test_readyz_is_503_naming_stripe_when_stripe_mock_is_stopped(settings)
     assert stopped.url in body["reasons"]["stripe"]
 
 
-async def test_readyz_is_503_naming_the_database_when_it_is_unreachable(client):
-    unreachable = f"postgres://billing:billing@127.0.0.1:{free_port()}/billing"
-    async with TortoiseContext() as context:
-        await context.init(config=tortoise_config(unreachable))
-        response = await client.get("/readyz")
+async def test_readyz_is_503_naming_the_database_when_it_is_unreachable(stripe_mock, tmp_path):
+    """A real server process whose database port is closed: readiness must say so, not hang."""
+    port = free_port()
+    environment = {
+        **os.environ,
+        "BILLING_ENV": "test",
+        "DATABASE_URL": f"postgres://billing:billing@127.0.0.1:{free_port()}/billing",
+        "STRIPE_API_BASE": stripe_mock.url,
+    }
+    server = await asyncio.create_subprocess_exec(
+        *(sys.executable, "-m", "billing_portal.cli", "serve", "--port", str(port)),
+        cwd=tmp_path,
+        env=environment,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as http:
+            response = await _first_answer(http, "/readyz")
+    finally:
+        server.terminate()
+        await asyncio.wait_for(server.wait(), timeout=10)
 
     assert response.status_code == 503
     assert set(response.json()["reasons"]) == {"database"}
+
+
+async def _first_answer(http: httpx.AsyncClient, path: str, attempts: int = 200) -> httpx.Response:
+    for _ in range(attempts):
+        try:
+            return await http.get(path)
+        except httpx.TransportError:
+            await asyncio.sleep(0.05)
+    raise AssertionError(f"the server never answered {path}")
 
 
 async def test_a_request_id_sent_by_the_caller_is_echoed(client):

@@ -73,14 +73,14 @@ async def test_an_event_whose_handling_fails_is_kept_as_failed_with_its_error(we
     assert await Subscription.all().count() == 0
 
 
-async def test_a_failed_delivery_is_still_acknowledged_because_it_is_stored(
+async def test_a_failed_delivery_is_stored_and_answered_500_so_stripe_delivers_it_again(
     client, app, settings, webhook_service
 ):
     app.state.services.webhooks = webhook_service(refetch=True, stripe_down=True)
 
     response = await s.deliver(client, _subscription_event(), settings.webhook_secret)
 
-    assert response.status_code == 200
+    assert response.status_code == 500
     assert response.json() == {"status": "failed"}
     assert await StripeEvent.filter(status="failed").count() == 1
 
