@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING, Literal
 from services import subscriptions
 from services.customers import CustomerAccounts
 from services.errors import BadUserInput, NotFound
-from services.models import User
 from services.portal_blocks import PortalBlocks
 from services.portal_configuration import PortalConfigurations
 from services.rate_limit import SlidingWindowLimiter
 from services.stripe_gateway import StripeGateway
 from services.urls import RedirectPolicy
+from services.users import Account
 
 if TYPE_CHECKING:
     from stripe.params.billing_portal import SessionCreateParams, SessionCreateParamsFlowData
@@ -51,15 +51,15 @@ class PortalSessions:
 
     async def create(
         self,
-        user: User,
+        account: Account,
         *,
         block_id: str | None = None,
         return_url: str | None = None,
         flow: PortalFlow | None = None,
     ) -> PortalSessionView:
-        self._limiter.hit(user.external_id)
+        self._limiter.hit(account.user_id)
         target = await self._return_url(block_id, return_url)
-        customer_id = CustomerAccounts.require_customer(user)
+        customer_id = await CustomerAccounts.require_customer(account)
         params: SessionCreateParams = {"customer": customer_id, "return_url": target}
         if flow is not None:
             params["flow_data"] = await _flow_data(flow, customer_id, target)

@@ -1,18 +1,26 @@
 """What a user's billing looks like, read from the local mirror of Stripe.
 
 Webhooks and `billing-portal sync` keep the mirror exact, so reads cost no Stripe call and work
-the same against stripe-mock (which keeps no state). Every read is scoped to the user's own
+the same against stripe-mock (which keeps no state). Every read is scoped to the account's own
 customer id: no query here takes an id a caller chose.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, fields
+from datetime import datetime
+from typing import TYPE_CHECKING, TypeVar
 
 from tortoise.expressions import Q
+from tortoise.models import Model
 
 from services.errors import BadUserInput
-from services.models import Customer, Invoice, PaymentMethod, Price, Subscription, User
+from services.models import Customer, Invoice, PaymentMethod, Price, Subscription
+from services.users import Account
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 KNOWN_STATUSES = (
     "incomplete",
@@ -30,25 +38,69 @@ CURRENT_STATUSES = ("active", "trialing", "past_due", "unpaid", "paused")
 MAX_INVOICES = 100
 
 
-async def subscriptions(user: User, statuses: Sequence[str] | None = None) -> list[Subscription]:
-    """The user's subscriptions, newest first (statuses Stripe may add later are left out)."""
-    if not user.stripe_customer_id:
+@dataclass(frozen=True, slots=True)
+class SubscriptionView:
+    id: str
+    status: str
+    price_id: str
+    product_id: str | None
+    plan_name: str | None
+    quantity: int
+    current_period_end: datetime | None
+    cancel_at_period_end: bool
+    canceled_at: datetime | None
+    trial_end: datetime | None
+    created: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceView:
+    id: str
+    status: str
+    amount_due: int
+    amount_paid: int
+    currency: str
+    created: datetime
+    hosted_invoice_url: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentMethodView:
+    id: str
+    brand: str | None
+    last4: str | None
+    exp_month: int | None
+    exp_year: int | None
+
+
+View = TypeVar("View", bound="DataclassInstance")
+
+
+def _view(view: type[View], row: Model) -> View:
+    """The row's columns that `view` names (each view's fields are a subset of its model's)."""
+    return view(**{field.name: getattr(row, field.name) for field in fields(view)})
+
+
+async def subscriptions(
+    account: Account, statuses: Sequence[str] | None = None
+) -> list[SubscriptionView]:
+    """The account's subscriptions, newest first (statuses Stripe may add later are left out)."""
+    if not account.customer_id:
         return []
     wanted = [status for status in (statuses or KNOWN_STATUSES) if status in KNOWN_STATUSES]
-    return (
-        await Subscription.filter(customer_id=user.stripe_customer_id, status__in=wanted)
-        .order_by("-created", "-id")
-        .all()
+    rows = await Subscription.filter(customer_id=account.customer_id, status__in=wanted).order_by(
+        "-created", "-id"
     )
+    return [_view(SubscriptionView, row) for row in rows]
 
 
 async def has_active_subscription(
-    user: User, *, product_id: str | None = None, price_id: str | None = None
+    account: Account, *, product_id: str | None = None, price_id: str | None = None
 ) -> bool:
     """ACTIVE or TRIALING, optionally on one product and/or one price."""
-    if not user.stripe_customer_id:
+    if not account.customer_id:
         return False
-    rows = Subscription.filter(customer_id=user.stripe_customer_id, status__in=ENTITLED_STATUSES)
+    rows = Subscription.filter(customer_id=account.customer_id, status__in=ENTITLED_STATUSES)
     if price_id is not None:
         rows = rows.filter(price_id=price_id)
     if product_id is not None:
@@ -68,23 +120,25 @@ async def current_subscription_id(customer_id: str) -> str | None:
     return current.id if current else None
 
 
-async def default_payment_method(user: User) -> PaymentMethod | None:
-    if not user.stripe_customer_id:
+async def default_payment_method(account: Account) -> PaymentMethodView | None:
+    if not account.customer_id:
         return None
-    customer = await Customer.get_or_none(id=user.stripe_customer_id, deleted=False)
+    customer = await Customer.get_or_none(id=account.customer_id, deleted=False)
     if customer is None or not customer.default_payment_method_id:
         return None
-    return await PaymentMethod.get_or_none(id=customer.default_payment_method_id, detached=False)
+    card = await PaymentMethod.get_or_none(id=customer.default_payment_method_id, detached=False)
+    return _view(PaymentMethodView, card) if card else None
 
 
-async def invoices(user: User, limit: int) -> list[Invoice]:
-    """The user's latest invoices, newest first."""
+async def invoices(account: Account, limit: int) -> list[InvoiceView]:
+    """The account's latest invoices, newest first."""
     if not 1 <= limit <= MAX_INVOICES:
         raise BadUserInput(f"limit must be between 1 and {MAX_INVOICES}.")
-    if not user.stripe_customer_id:
+    if not account.customer_id:
         return []
-    return (
-        await Invoice.filter(customer_id=user.stripe_customer_id)
+    rows = (
+        await Invoice.filter(customer_id=account.customer_id)
         .order_by("-created", "-id")
         .limit(limit)
     )
+    return [_view(InvoiceView, row) for row in rows]

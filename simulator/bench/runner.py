@@ -184,7 +184,9 @@ def run_journeys(
         stripe_mock_url=stripe_mock_url,
     )
     measured_rss = reset_peak_rss(service.pid)
+    cpu_before = cpu_seconds(service.pid)
     outcome = load.call(simulate_in_worker, config)
+    service_cpu = cpu_seconds(service.pid) - cpu_before
     summary = outcome.samples.summary()
     details: dict[str, object] = {
         "journeys": options.journeys,
@@ -193,6 +195,8 @@ def run_journeys(
         "failed": summary.errors,
         "all_passed": outcome.setup_failure is None and summary.errors == 0,
         "journeys_per_second": round(summary.requests / summary.seconds, 2),
+        # Well under 1.0 means the journeys wait (on the simulator's own pace), not on the server.
+        "service_cpu_share": round(service_cpu / summary.seconds, 2) if summary.seconds else None,
     }
     if outcome.setup_failure or outcome.failures:
         details["problems"] = [p for p in (outcome.setup_failure, *outcome.failures) if p]

@@ -299,7 +299,6 @@ def checkout_session(
     cancel_url: str,
     subscription_id: str | None = None,
     payment_intent_id: str | None = None,
-    invoice_id: str | None = None,
 ) -> StripeObject:
     complete = status == "complete"
     return {
@@ -314,7 +313,7 @@ def checkout_session(
         "customer": owner.id,
         "customer_email": None,
         "expires_at": created + 86_400,
-        "invoice": invoice_id,
+        "invoice": None,
         "livemode": False,
         "metadata": {"user_id": owner.user_id},
         "mode": "subscription" if entry.recurring else "payment",

@@ -140,11 +140,9 @@ class CheckoutPage:
                 created=account.clock.now,
             ),
         )
-        # Checkout's invoice_creation: a paid receipt-invoice for the one-time purchase.
-        invoice = await account._bill(self.entry, self.quantity, "manual", None, method=method)
+        # No invoice: Checkout in payment mode creates one only with `invoice_creation`.
         account.emit(
-            "checkout.session.completed",
-            self._session("complete", payment_intent_id=intent_id, invoice_id=invoice.id),
+            "checkout.session.completed", self._session("complete", payment_intent_id=intent_id)
         )
         await account.flush()
 

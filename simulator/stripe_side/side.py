@@ -210,7 +210,6 @@ class CustomerAccount:
         subscription: SubscriptionState | None,
         *,
         amount: int | None = None,
-        method: PaymentMethodState | None = None,
     ) -> InvoiceState:
         """Create, finalize and try to pay an invoice, with the events of each stage."""
         owner = self._owner()
@@ -248,13 +247,13 @@ class CustomerAccount:
         invoice.status = "open"
         invoice.finalized_at = self.clock.now
         self._emit_invoice("invoice.finalized", invoice)
-        await self._pay(invoice, method)
+        await self._pay(invoice)
         return invoice
 
-    async def _pay(self, invoice: InvoiceState, method: PaymentMethodState | None = None) -> None:
-        """Charge `method`, or the customer's default card as Stripe does for renewals."""
+    async def _pay(self, invoice: InvoiceState) -> None:
+        """Charge the customer's default card, as Stripe does for subscription invoices."""
         owner = self._owner()
-        method = method or owner.payment_methods.get(owner.default_payment_method or "")
+        method = owner.payment_methods.get(owner.default_payment_method or "")
         invoice.attempt_count += 1
         if invoice.amount and method is not None:
             await self.side.api.call(
