@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import signal
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING
@@ -24,6 +25,10 @@ if TYPE_CHECKING:
 Handler = Callable[[argparse.Namespace, Settings], int]
 
 
+def _exit_on_sigterm(signum: int, _: object) -> None:
+    raise SystemExit(128 + signum)
+
+
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
@@ -31,6 +36,9 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from billing_portal.stripe_mock import stripe_mock_for
 
     configure_logging()
+    # uvicorn re-raises SIGTERM after its graceful shutdown; as an exception it unwinds the
+    # `with` below, so the stripe-mock this command started stops too instead of being orphaned.
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     server_options = {"host": args.host, "port": args.port, "log_config": None}
     # Outside prod a local, silent STRIPE_API_BASE means "start stripe-mock for me" (`make run`).
     with stripe_mock_for(settings.api_base) if not settings.is_prod else contextlib.nullcontext():

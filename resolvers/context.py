@@ -11,11 +11,10 @@ from strawberry.dataloader import DataLoader
 from strawberry.types import Info as StrawberryInfo
 
 from services.auth import Principal
-from services.users import ensure_user
+from services.users import Account, ensure_account
 
 if TYPE_CHECKING:
     from services.container import Services
-    from services.models import User
     from services.plans import PlanView
 
 
@@ -27,7 +26,7 @@ class Context:
     # Per request, so a list of subscriptions costs one catalog query, not one per row.
     plans: DataLoader[str, PlanView | None] = field(init=False)
     _principal: Principal | None = field(default=None, init=False)
-    _user: User | None = field(default=None, init=False)
+    _account: Account | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         self.plans = DataLoader(load_fn=self.services.api.catalog.by_price_ids)
@@ -39,11 +38,11 @@ class Context:
             self._principal = self.services.tokens.verify(header)
         return self._principal
 
-    async def user(self) -> User:
-        """The caller's user row, created on first authenticated use."""
-        if self._user is None:
-            self._user = await ensure_user(self.principal())
-        return self._user
+    async def account(self) -> Account:
+        """The caller's account, their user created on first authenticated use."""
+        if self._account is None:
+            self._account = await ensure_account(self.principal())
+        return self._account
 
     def require_admin(self) -> Principal:
         principal = self.principal()

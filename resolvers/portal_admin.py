@@ -2,28 +2,23 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import strawberry
 
 from resolvers.context import Info
 from schema.inputs import PortalBlockInput, PortalConfigurationInput
 from schema.types import PortalBlock, PortalConfiguration
-from services.portal_blocks import BlockInput
+from services.portal_blocks import BlockInput, PortalBlockView
 from services.portal_configuration import PortalOptions, StoredConfiguration
-
-if TYPE_CHECKING:
-    from services import models
 
 
 async def portal_block(info: Info, id: strawberry.ID) -> PortalBlock | None:
-    row = await info.context.services.api.blocks.get(id)
-    return _block(row) if row else None
+    view = await info.context.services.api.blocks.get(id)
+    return _block(view) if view else None
 
 
 async def save_portal_block(info: Info, input: PortalBlockInput) -> PortalBlock:
     info.context.require_admin()
-    row = await info.context.services.api.blocks.save(
+    view = await info.context.services.api.blocks.save(
         BlockInput(
             id=input.id,
             title=input.title,
@@ -32,7 +27,7 @@ async def save_portal_block(info: Info, input: PortalBlockInput) -> PortalBlock:
             redirect_url=input.redirect_url,
         )
     )
-    return _block(row)
+    return _block(view)
 
 
 async def portal_configuration(info: Info) -> PortalConfiguration | None:
@@ -59,13 +54,13 @@ async def configure_customer_portal(
     return _configuration(await info.context.services.api.configurations.configure(options))
 
 
-def _block(row: models.PortalBlock) -> PortalBlock:
+def _block(view: PortalBlockView) -> PortalBlock:
     return PortalBlock(
-        id=strawberry.ID(str(row.id)),
-        title=row.title,
-        subtitle=row.subtitle,
-        background_image_url=row.background_image_url,
-        redirect_url=row.redirect_url,
+        id=strawberry.ID(str(view.id)),
+        title=view.title,
+        subtitle=view.subtitle,
+        background_image_url=view.background_image_url,
+        redirect_url=view.redirect_url,
     )
 
 

@@ -10,7 +10,7 @@ from services.checkout import CheckoutRequest
 
 
 async def create_checkout_session(info: Info, input: CheckoutInput) -> CheckoutSession:
-    user = await info.context.user()
+    account = await info.context.account()
     request = CheckoutRequest(
         price_id=input.price_id,
         success_url=input.success_url,
@@ -20,14 +20,14 @@ async def create_checkout_session(info: Info, input: CheckoutInput) -> CheckoutS
         allow_promotion_codes=bool(input.allow_promotion_codes),
         trial_days=input.trial_days,
     )
-    session = await info.context.services.api.checkout.create(user, request)
+    session = await info.context.services.api.checkout.create(account, request)
     return CheckoutSession(id=session.id, url=session.url)
 
 
 async def create_portal_session(info: Info, input: PortalSessionInput) -> PortalSession:
-    user = await info.context.user()
+    account = await info.context.account()
     session = await info.context.services.api.portal.create(
-        user,
+        account,
         block_id=input.block_id,
         return_url=input.return_url,
         flow=input.flow.value if input.flow else None,

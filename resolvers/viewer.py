@@ -9,10 +9,10 @@ from schema.viewer import Viewer
 
 
 async def resolve_viewer(info: Info) -> Viewer:
-    user = await info.context.user()
+    account = await info.context.account()
     return Viewer(
-        id=strawberry.ID(user.external_id),
-        email=user.email,
-        customer_id=user.stripe_customer_id,
-        user=user,
+        id=strawberry.ID(account.user_id),
+        email=account.email,
+        customer_id=account.customer_id,
+        account=account,
     )

@@ -7,27 +7,27 @@ import strawberry
 from resolvers import billing
 from schema.enums import SubscriptionStatus
 from schema.types import Invoice, PaymentMethod, Subscription
-from services.models import User  # held privately, never exposed: strawberry needs it at runtime
+from services.users import Account  # held privately, never exposed: strawberry needs it at runtime
 
 
 async def _subscriptions(
     root: Viewer, statuses: list[SubscriptionStatus] | None = None
 ) -> list[Subscription]:
-    return await billing.subscriptions(root.user, statuses)
+    return await billing.subscriptions(root.account, statuses)
 
 
 async def _has_active_subscription(
     root: Viewer, product_id: str | None = None, price_id: str | None = None
 ) -> bool:
-    return await billing.has_active_subscription(root.user, product_id, price_id)
+    return await billing.has_active_subscription(root.account, product_id, price_id)
 
 
 async def _invoices(root: Viewer, limit: int | None = 10) -> list[Invoice]:
-    return await billing.invoices(root.user, 10 if limit is None else limit)
+    return await billing.invoices(root.account, 10 if limit is None else limit)
 
 
 async def _default_payment_method(root: Viewer) -> PaymentMethod | None:
-    return await billing.default_payment_method(root.user)
+    return await billing.default_payment_method(root.account)
 
 
 @strawberry.type(description="The signed-in user.")
@@ -37,7 +37,7 @@ class Viewer:
     customer_id: str | None = strawberry.field(
         description="Stripe customer id; null before the first checkout."
     )
-    user: strawberry.Private[User]
+    account: strawberry.Private[Account]
     subscriptions: list[Subscription] = strawberry.field(
         resolver=_subscriptions,
         description="Newest first; all statuses unless `statuses` is given.",

@@ -13,6 +13,7 @@ from typing import Any
 from services.errors import BadUserInput, NotFound
 from services.models import PortalBlock
 from services.urls import RedirectPolicy, https_asset_url
+from services.views import view_of
 
 MAX_TITLE_LENGTH = 200
 MAX_SUBTITLE_LENGTH = 500
@@ -27,11 +28,20 @@ class BlockInput:
     background_image_url: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class PortalBlockView:
+    id: uuid.UUID
+    title: str
+    subtitle: str | None
+    background_image_url: str | None
+    redirect_url: str
+
+
 class PortalBlocks:
     def __init__(self, redirects: RedirectPolicy) -> None:
         self._redirects = redirects
 
-    async def save(self, block: BlockInput) -> PortalBlock:
+    async def save(self, block: BlockInput) -> PortalBlockView:
         """Create a block, or update the one `block.id` names (NOT_FOUND when there is none)."""
         title = block.title.strip()
         if not title or len(title) > MAX_TITLE_LENGTH:
@@ -52,18 +62,23 @@ class PortalBlocks:
             "redirect_url": redirect_url,
         }
         if block.id is None:
-            return await PortalBlock.create(**values)
-        row = await self.get(block.id)
+            return view_of(PortalBlockView, await PortalBlock.create(**values))
+        row = await _stored(block.id)
         if row is None:
             raise NotFound("No portal block has this id.")
         await row.update_from_dict(values).save()
-        return row
+        return view_of(PortalBlockView, row)
 
     @staticmethod
-    async def get(block_id: str) -> PortalBlock | None:
-        """The block, or None for an unknown or malformed id (both are just "no such block")."""
-        try:
-            key = uuid.UUID(block_id)
-        except ValueError:
-            return None
-        return await PortalBlock.get_or_none(id=key)
+    async def get(block_id: str) -> PortalBlockView | None:
+        row = await _stored(block_id)
+        return view_of(PortalBlockView, row) if row else None
+
+
+async def _stored(block_id: str) -> PortalBlock | None:
+    """The block, or None for an unknown or malformed id (both are just "no such block")."""
+    try:
+        key = uuid.UUID(block_id)
+    except ValueError:
+        return None
+    return await PortalBlock.get_or_none(id=key)

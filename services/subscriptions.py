@@ -8,19 +8,15 @@ customer id: no query here takes an id a caller chose.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, TypeVar
 
 from tortoise.expressions import Q
-from tortoise.models import Model
 
 from services.errors import BadUserInput
 from services.models import Customer, Invoice, PaymentMethod, Price, Subscription
 from services.users import Account
-
-if TYPE_CHECKING:
-    from _typeshed import DataclassInstance
+from services.views import view_of
 
 KNOWN_STATUSES = (
     "incomplete",
@@ -73,14 +69,6 @@ class PaymentMethodView:
     exp_year: int | None
 
 
-View = TypeVar("View", bound="DataclassInstance")
-
-
-def _view(view: type[View], row: Model) -> View:
-    """The row's columns that `view` names (each view's fields are a subset of its model's)."""
-    return view(**{field.name: getattr(row, field.name) for field in fields(view)})
-
-
 async def subscriptions(
     account: Account, statuses: Sequence[str] | None = None
 ) -> list[SubscriptionView]:
@@ -91,7 +79,7 @@ async def subscriptions(
     rows = await Subscription.filter(customer_id=account.customer_id, status__in=wanted).order_by(
         "-created", "-id"
     )
-    return [_view(SubscriptionView, row) for row in rows]
+    return [view_of(SubscriptionView, row) for row in rows]
 
 
 async def has_active_subscription(
@@ -127,7 +115,7 @@ async def default_payment_method(account: Account) -> PaymentMethodView | None:
     if customer is None or not customer.default_payment_method_id:
         return None
     card = await PaymentMethod.get_or_none(id=customer.default_payment_method_id, detached=False)
-    return _view(PaymentMethodView, card) if card else None
+    return view_of(PaymentMethodView, card) if card else None
 
 
 async def invoices(account: Account, limit: int) -> list[InvoiceView]:
@@ -141,4 +129,4 @@ async def invoices(account: Account, limit: int) -> list[InvoiceView]:
         .order_by("-created", "-id")
         .limit(limit)
     )
-    return [_view(InvoiceView, row) for row in rows]
+    return [view_of(InvoiceView, row) for row in rows]

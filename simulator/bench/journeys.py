@@ -7,6 +7,7 @@ of the server's process like every other load.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import uvloop
@@ -21,13 +22,17 @@ JOURNEY_SCENARIO = "subscribe_then_cancel_in_portal"
 class JourneyOutcome:
     samples: Samples
     """One latency sample per passed journey; failed journeys are the errors."""
+    client_cpu_seconds: float
+    """What the simulator itself burnt: near its wall time means the client is the limit."""
     setup_failure: str | None
     failures: tuple[str, ...]
     """The first few failures, so a red run says why without the full simulator report."""
 
 
 async def simulate(config: SimulationConfig) -> JourneyOutcome:
+    cpu_before = time.process_time()
     report = await run_simulation(config)
+    client_cpu = time.process_time() - cpu_before
     samples = Samples(seconds=report.wall_seconds)
     for journey in report.journeys:
         if journey.passed:
@@ -39,7 +44,7 @@ async def simulate(config: SimulationConfig) -> JourneyOutcome:
         for journey in report.journeys
         if not journey.passed and journey.failures
     ]
-    return JourneyOutcome(samples, report.setup_failure, tuple(failures[:3]))
+    return JourneyOutcome(samples, client_cpu, report.setup_failure, tuple(failures[:3]))
 
 
 def simulate_in_worker(config: SimulationConfig) -> JourneyOutcome:

@@ -195,8 +195,9 @@ def run_journeys(
         "failed": summary.errors,
         "all_passed": outcome.setup_failure is None and summary.errors == 0,
         "journeys_per_second": round(summary.requests / summary.seconds, 2),
-        # Well under 1.0 means the journeys wait (on the simulator's own pace), not on the server.
-        "service_cpu_share": round(service_cpu / summary.seconds, 2) if summary.seconds else None,
+        # Busy fractions of one core: whichever is near 1.0 is what limits the journeys.
+        "service_cpu_share": _share(service_cpu, summary.seconds),
+        "simulator_cpu_share": _share(outcome.client_cpu_seconds, summary.seconds),
     }
     if outcome.setup_failure or outcome.failures:
         details["problems"] = [p for p in (outcome.setup_failure, *outcome.failures) if p]
@@ -207,6 +208,10 @@ def run_journeys(
         peak_rss_mib=peak_rss_mib(service.pid) if measured_rss else None,
         details=details,
     )
+
+
+def _share(cpu: float, wall: float) -> float | None:
+    return round(cpu / wall, 2) if wall > 0 else None
 
 
 def run_bench(options: BenchOptions, progress: Progress) -> BenchReport:
