@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import strawberry
-
+from resolvers.mapping import copy_fields
 from schema.enums import SubscriptionStatus
 from schema.types import Invoice, PaymentMethod, Subscription
 from services import subscriptions as mirror
@@ -14,7 +13,16 @@ async def subscriptions(
     account: Account, statuses: list[SubscriptionStatus] | None
 ) -> list[Subscription]:
     wanted = [status.value for status in statuses] if statuses is not None else None
-    return [_subscription(view) for view in await mirror.subscriptions(account, wanted)]
+    return [
+        copy_fields(
+            Subscription,
+            view,
+            status=SubscriptionStatus(view.status),
+            stored_product_id=view.product_id,
+            stored_plan_name=view.plan_name,
+        )
+        for view in await mirror.subscriptions(account, wanted)
+    ]
 
 
 async def has_active_subscription(
@@ -24,44 +32,9 @@ async def has_active_subscription(
 
 
 async def invoices(account: Account, limit: int) -> list[Invoice]:
-    return [
-        Invoice(
-            id=strawberry.ID(view.id),
-            status=view.status,
-            amount_due=view.amount_due,
-            amount_paid=view.amount_paid,
-            currency=view.currency,
-            created=view.created,
-            hosted_invoice_url=view.hosted_invoice_url,
-        )
-        for view in await mirror.invoices(account, limit)
-    ]
+    return [copy_fields(Invoice, view) for view in await mirror.invoices(account, limit)]
 
 
 async def default_payment_method(account: Account) -> PaymentMethod | None:
     view = await mirror.default_payment_method(account)
-    if view is None:
-        return None
-    return PaymentMethod(
-        id=strawberry.ID(view.id),
-        brand=view.brand,
-        last4=view.last4,
-        exp_month=view.exp_month,
-        exp_year=view.exp_year,
-    )
-
-
-def _subscription(view: mirror.SubscriptionView) -> Subscription:
-    return Subscription(
-        id=strawberry.ID(view.id),
-        status=SubscriptionStatus(view.status),
-        price_id=view.price_id,
-        quantity=view.quantity,
-        current_period_end=view.current_period_end,
-        cancel_at_period_end=view.cancel_at_period_end,
-        canceled_at=view.canceled_at,
-        trial_end=view.trial_end,
-        created=view.created,
-        stored_product_id=view.product_id,
-        stored_plan_name=view.plan_name,
-    )
+    return copy_fields(PaymentMethod, view) if view else None

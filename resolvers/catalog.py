@@ -3,20 +3,9 @@
 from __future__ import annotations
 
 from resolvers.context import Info
+from resolvers.mapping import copy_fields
 from schema.types import Plan
 
 
 async def resolve_plans(info: Info) -> list[Plan]:
-    return [
-        Plan(
-            price_id=plan.price_id,
-            product_id=plan.product_id,
-            name=plan.name,
-            unit_amount=plan.unit_amount,
-            currency=plan.currency,
-            interval=plan.interval,
-            interval_count=plan.interval_count,
-            nickname=plan.nickname,
-        )
-        for plan in await info.context.services.api.catalog.plans()
-    ]
+    return [copy_fields(Plan, plan) for plan in await info.context.services.api.catalog.plans()]

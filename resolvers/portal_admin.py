@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from resolvers.context import Info
+from resolvers.mapping import copy_fields
 from schema.inputs import PortalBlockInput, PortalConfigurationInput
 from schema.types import PortalBlock, PortalConfiguration
 from services.portal_blocks import BlockInput, PortalBlockView
@@ -18,15 +19,7 @@ async def portal_block(info: Info, id: strawberry.ID) -> PortalBlock | None:
 
 async def save_portal_block(info: Info, input: PortalBlockInput) -> PortalBlock:
     info.context.require_admin()
-    view = await info.context.services.api.blocks.save(
-        BlockInput(
-            id=input.id,
-            title=input.title,
-            subtitle=input.subtitle,
-            background_image_url=input.background_image_url,
-            redirect_url=input.redirect_url,
-        )
-    )
+    view = await info.context.services.api.blocks.save(copy_fields(BlockInput, input))
     return _block(view)
 
 
@@ -40,41 +33,23 @@ async def configure_customer_portal(
     info: Info, input: PortalConfigurationInput
 ) -> PortalConfiguration:
     info.context.require_admin()
-    options = PortalOptions(
-        cancel_subscription=input.cancel_subscription,
+    options = copy_fields(
+        PortalOptions,
+        input,
         cancellation_mode=input.cancellation_mode or "at_period_end",
-        update_payment_method=input.update_payment_method,
-        update_subscription=input.update_subscription,
         update_subscription_price_ids=tuple(input.update_subscription_price_ids or ()),
-        invoice_history=input.invoice_history,
-        update_customer_details=input.update_customer_details,
-        headline=input.headline,
-        default_return_url=input.default_return_url,
     )
     return _configuration(await info.context.services.api.configurations.configure(options))
 
 
 def _block(view: PortalBlockView) -> PortalBlock:
-    return PortalBlock(
-        id=strawberry.ID(str(view.id)),
-        title=view.title,
-        subtitle=view.subtitle,
-        background_image_url=view.background_image_url,
-        redirect_url=view.redirect_url,
-    )
+    return copy_fields(PortalBlock, view, id=strawberry.ID(str(view.id)))
 
 
 def _configuration(stored: StoredConfiguration) -> PortalConfiguration:
-    options = stored.options
-    return PortalConfiguration(
+    return copy_fields(
+        PortalConfiguration,
+        stored.options,
         id=stored.stripe_id,
-        cancel_subscription=options.cancel_subscription,
-        cancellation_mode=options.cancellation_mode,
-        update_payment_method=options.update_payment_method,
-        update_subscription=options.update_subscription,
-        update_subscription_price_ids=list(options.update_subscription_price_ids),
-        invoice_history=options.invoice_history,
-        update_customer_details=options.update_customer_details,
-        headline=options.headline,
-        default_return_url=options.default_return_url,
+        update_subscription_price_ids=list(stored.options.update_subscription_price_ids),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from resolvers.context import Info
+from resolvers.mapping import copy_fields
 from schema.enums import CheckoutMode
 from schema.inputs import CheckoutInput, PortalSessionInput
 from schema.types import CheckoutSession, PortalSession
@@ -11,17 +12,15 @@ from services.checkout import CheckoutRequest
 
 async def create_checkout_session(info: Info, input: CheckoutInput) -> CheckoutSession:
     account = await info.context.account()
-    request = CheckoutRequest(
-        price_id=input.price_id,
-        success_url=input.success_url,
-        cancel_url=input.cancel_url,
+    request = copy_fields(
+        CheckoutRequest,
+        input,
         quantity=1 if input.quantity is None else input.quantity,
         mode=(input.mode or CheckoutMode.SUBSCRIPTION).value,
         allow_promotion_codes=bool(input.allow_promotion_codes),
-        trial_days=input.trial_days,
     )
     session = await info.context.services.api.checkout.create(account, request)
-    return CheckoutSession(id=session.id, url=session.url)
+    return copy_fields(CheckoutSession, session)
 
 
 async def create_portal_session(info: Info, input: PortalSessionInput) -> PortalSession:
@@ -32,4 +31,4 @@ async def create_portal_session(info: Info, input: PortalSessionInput) -> Portal
         return_url=input.return_url,
         flow=input.flow.value if input.flow else None,
     )
-    return PortalSession(id=session.id, url=session.url, return_url=session.return_url)
+    return copy_fields(PortalSession, session)

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from operator import attrgetter
+from typing import TYPE_CHECKING
 
 import strawberry
 
 from resolvers.context import Info
 from schema.enums import SubscriptionStatus
+
+if TYPE_CHECKING:
+    from services.plans import PlanView
 
 
 @strawberry.type(description="A price a customer can buy, with its product.")
@@ -38,18 +44,16 @@ class Subscription:
 
     @strawberry.field
     async def product_id(self, info: Info) -> str | None:
-        """The mirror row's own value, else the catalog's (batched per request by a loader)."""
-        if self.stored_product_id:
-            return self.stored_product_id
-        plan = await info.context.plans.load(self.price_id)
-        return plan.product_id if plan else None
+        return self.stored_product_id or await self._from_catalog(info, attrgetter("product_id"))
 
     @strawberry.field
     async def plan_name(self, info: Info) -> str | None:
-        if self.stored_plan_name:
-            return self.stored_plan_name
+        return self.stored_plan_name or await self._from_catalog(info, attrgetter("name"))
+
+    async def _from_catalog(self, info: Info, read: Callable[[PlanView], str]) -> str | None:
+        """For mirror rows that lack the value: the catalog's (batched per request by a loader)."""
         plan = await info.context.plans.load(self.price_id)
-        return plan.name if plan else None
+        return read(plan) if plan else None
 
 
 @strawberry.type

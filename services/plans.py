@@ -2,9 +2,10 @@
 
 Webhooks (`product.*`, `price.*`) and `billing-portal sync` keep the mirror fresh. A new
 deployment whose mirror is still empty fills it once from Stripe, so plans show up before the
-first catalog webhook arrives. The public list is cached for a few seconds because every visitor
-of a pricing page asks for it; checkout reads the rows themselves so it never accepts a price
-that was just retired.
+first catalog webhook arrives; it stores the rows the way a sync does (services.sync), through
+the catalog webhook handlers and their newer-wins write. The public list is cached for a few
+seconds because every visitor of a pricing page asks for it; checkout reads the rows themselves
+so it never accepts a price that was just retired.
 """
 
 from __future__ import annotations
@@ -15,11 +16,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-import stripe
-
 from services.errors import BadUserInput
 from services.models import Price, Product
 from services.stripe_gateway import StripeGateway
+from services.sync import MirrorSync
 
 CheckoutMode = Literal["subscription", "payment"]
 PLANS_CACHE_SECONDS = 5.0
@@ -49,7 +49,7 @@ class Catalog:
         cache_seconds: float = PLANS_CACHE_SECONDS,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._stripe = stripe_gateway
+        self._sync = MirrorSync(stripe_gateway)
         self._cache_seconds = cache_seconds
         self._clock = clock
         self._cached: tuple[float, list[PlanView]] | None = None
@@ -103,24 +103,8 @@ class Catalog:
             return
         async with self._hydrating:
             if not self._hydrated and not await Price.exists():
-                await self._hydrate()
+                await self._sync.active_catalog()
             self._hydrated = True
-
-    async def _hydrate(self) -> None:
-        page = await self._stripe.call(
-            lambda v1: v1.prices.list_async(
-                {"active": True, "expand": ["data.product"], "limit": 100}
-            )
-        )
-        products: dict[str, Product] = {}
-        prices: list[Price] = []
-        async for price in page.auto_paging_iter():
-            if isinstance(price.product, stripe.Product):
-                products[price.product.id] = _product_row(price.product)
-            prices.append(_price_row(price))
-        # Rows a webhook wrote meanwhile are newer: keep them (source_created 0 loses to any).
-        await Product.bulk_create(list(products.values()), ignore_conflicts=True)
-        await Price.bulk_create(prices, ignore_conflicts=True)
 
 
 async def _products_of(prices: Iterable[Price]) -> dict[str, Product]:
@@ -145,28 +129,5 @@ def _plan(price: Price, product: Product | None) -> PlanView:
         currency=price.currency,
         interval=price.interval,
         interval_count=price.interval_count,
-        nickname=price.nickname,
-    )
-
-
-def _product_row(product: stripe.Product) -> Product:
-    return Product(
-        id=product.id,
-        name=product.name,
-        description=product.description,
-        active=product.active,
-    )
-
-
-def _price_row(price: stripe.Price) -> Price:
-    product_id = price.product if isinstance(price.product, str) else price.product.id
-    return Price(
-        id=price.id,
-        product_id=product_id,
-        active=price.active,
-        unit_amount=price.unit_amount,
-        currency=price.currency,
-        interval=price.recurring.interval if price.recurring else None,
-        interval_count=price.recurring.interval_count if price.recurring else None,
         nickname=price.nickname,
     )

@@ -32,6 +32,8 @@ ENTITLED_STATUSES = ("active", "trialing")
 # A subscription the Customer Portal can still cancel or switch.
 CURRENT_STATUSES = ("active", "trialing", "past_due", "unpaid", "paused")
 MAX_INVOICES = 100
+# Newest first; the id orders rows of the same second the same way every time.
+NEWEST_FIRST = ("-created", "-id")
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +79,7 @@ async def subscriptions(
         return []
     wanted = [status for status in (statuses or KNOWN_STATUSES) if status in KNOWN_STATUSES]
     rows = await Subscription.filter(customer_id=account.customer_id, status__in=wanted).order_by(
-        "-created", "-id"
+        *NEWEST_FIRST
     )
     return [view_of(SubscriptionView, row) for row in rows]
 
@@ -102,7 +104,7 @@ async def current_subscription_id(customer_id: str) -> str | None:
     """The newest subscription the portal can act on, if the customer has one."""
     current = (
         await Subscription.filter(customer_id=customer_id, status__in=CURRENT_STATUSES)
-        .order_by("-created", "-id")
+        .order_by(*NEWEST_FIRST)
         .first()
     )
     return current.id if current else None
@@ -125,8 +127,6 @@ async def invoices(account: Account, limit: int) -> list[InvoiceView]:
     if not account.customer_id:
         return []
     rows = (
-        await Invoice.filter(customer_id=account.customer_id)
-        .order_by("-created", "-id")
-        .limit(limit)
+        await Invoice.filter(customer_id=account.customer_id).order_by(*NEWEST_FIRST).limit(limit)
     )
     return [view_of(InvoiceView, row) for row in rows]

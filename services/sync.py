@@ -70,8 +70,24 @@ class MirrorSync:
         await run.store_all("invoices", INVOICES, lambda v1: v1.invoices.list_async(_page(**owner)))
         return SyncReport(dict(run.stored))
 
+    async def active_catalog(self) -> SyncReport:
+        """The active prices with their products: what `plans` shows before any catalog event.
 
-def _page(**filters: str) -> Any:
+        One list of prices with each product expanded, instead of the full sync's two lists.
+        """
+        run = _Run(self._stripe, sync_version(int(time.time())), None)
+        products: set[str] = set()
+        active_prices = _page(active=True, expand=["data.product"])
+        async for price in run.each(lambda v1: v1.prices.list_async(active_prices)):
+            product = price.get("product")
+            if isinstance(product, dict) and product["id"] not in products:
+                products.add(product["id"])
+                await run.store("products", PRODUCTS, product)
+            await run.store("prices", PRICES, price)
+        return SyncReport(dict(run.stored))
+
+
+def _page(**filters: Any) -> Any:
     return {"limit": PAGE_SIZE, **filters}
 
 

@@ -19,7 +19,7 @@ OK = 200
 
 
 class Driver(Protocol):
-    async def open(self, concurrency: int) -> None: ...
+    async def open(self) -> None: ...
 
     async def send(self, sequence: int) -> bool:
         """Send request number `sequence`; True when the server did what was asked."""
@@ -37,7 +37,7 @@ class HttpDriver:
     _pool: ConnectionPool | None = field(default=None, init=False, repr=False)
     _encoded: list[tuple[bytes, bytes]] = field(default_factory=list, init=False, repr=False)
 
-    async def open(self, concurrency: int) -> None:
+    async def open(self) -> None:
         self._pool = ConnectionPool(self.url)
         self._encoded = [(encode_headers(headers), body) for headers, body in self.requests]
 
@@ -68,7 +68,7 @@ def signed_event(
     event = {
         "id": event_id,
         "object": "event",
-        "api_version": "2026-08-26.dahlia",
+        "api_version": "2026-08-26.dahlia",  # the pinned stripe-mock's spec
         "created": int(time.time()),
         "livemode": False,
         "pending_webhooks": 1,
@@ -95,7 +95,7 @@ class WebhookDriver:
     objects: tuple[dict[str, Any], ...]
     _pool: ConnectionPool | None = field(default=None, init=False, repr=False)
 
-    async def open(self, concurrency: int) -> None:
+    async def open(self) -> None:
         self._pool = ConnectionPool(self.url)
 
     async def send(self, sequence: int) -> bool:
@@ -125,7 +125,7 @@ class StripeSdkDriver:
     _http: stripe.HTTPXClient | None = field(default=None, init=False, repr=False)
     _client: stripe.StripeClient | None = field(default=None, init=False, repr=False)
 
-    async def open(self, concurrency: int) -> None:
+    async def open(self) -> None:
         self._http = stripe.HTTPXClient()
         self._client = stripe.StripeClient(
             self.api_key,

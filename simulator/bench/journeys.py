@@ -12,10 +12,21 @@ from dataclasses import dataclass
 
 import uvloop
 
+from billing_portal.settings import DEV_JWT_SECRET, DEV_WEBHOOK_SECRET
 from simulator import SimulationConfig, run_simulation
+from simulator.bench.load import LoadProcess
+from simulator.bench.report import WorkloadResult
+from simulator.bench.servers import ServerProcess, cpu_seconds, peak_rss_mib, reset_peak_rss
 from simulator.bench.stats import Samples
 
+SIMULATOR = "simulator"
 JOURNEY_SCENARIO = "subscribe_then_cancel_in_portal"
+
+
+@dataclass(frozen=True, slots=True)
+class JourneyOptions:
+    journeys: int = 200
+    concurrency: int = 32
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,3 +60,47 @@ async def simulate(config: SimulationConfig) -> JourneyOutcome:
 
 def simulate_in_worker(config: SimulationConfig) -> JourneyOutcome:
     return uvloop.run(simulate(config))
+
+
+def run_journeys(
+    load: LoadProcess, service: ServerProcess, stripe_mock_url: str, options: JourneyOptions
+) -> WorkloadResult:
+    """Run the journeys from the load process against the bench's service."""
+    config = SimulationConfig(
+        scenarios=(JOURNEY_SCENARIO,),
+        users=options.journeys,
+        concurrency=options.concurrency,
+        target=service.url,
+        webhook_secret=DEV_WEBHOOK_SECRET,
+        jwt_secret=DEV_JWT_SECRET,
+        stripe_mock_url=stripe_mock_url,
+    )
+    measured_rss = reset_peak_rss(service.pid)
+    cpu_before = cpu_seconds(service.pid)
+    outcome = load.call(simulate_in_worker, config)
+    service_cpu = cpu_seconds(service.pid) - cpu_before
+    summary = outcome.samples.summary()
+    details: dict[str, object] = {
+        "journeys": options.journeys,
+        "journey_concurrency": options.concurrency,
+        "passed": summary.requests,
+        "failed": summary.errors,
+        "all_passed": outcome.setup_failure is None and summary.errors == 0,
+        "journeys_per_second": round(summary.requests / summary.seconds, 2),
+        # Busy fractions of one core: whichever is near 1.0 is what limits the journeys.
+        "service_cpu_share": _share(service_cpu, summary.seconds),
+        "simulator_cpu_share": _share(outcome.client_cpu_seconds, summary.seconds),
+    }
+    if outcome.setup_failure or outcome.failures:
+        details["problems"] = [p for p in (outcome.setup_failure, *outcome.failures) if p]
+    return WorkloadResult(
+        name=SIMULATOR,
+        description=f"{options.journeys} customers through {JOURNEY_SCENARIO}",
+        service=summary,
+        peak_rss_mib=peak_rss_mib(service.pid) if measured_rss else None,
+        details=details,
+    )
+
+
+def _share(cpu: float, wall: float) -> float | None:
+    return round(cpu / wall, 2) if wall > 0 else None

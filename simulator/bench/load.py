@@ -37,7 +37,7 @@ class LoadPlan:
 async def drive(plan: LoadPlan) -> Samples:
     """`concurrency` workers send back to back; only requests started after warm-up count."""
     driver = plan.driver
-    await driver.open(plan.concurrency)
+    await driver.open()
     samples = Samples()
     sequence = itertools.count(plan.first_sequence)
     measuring_from = time.perf_counter() + plan.warmup_seconds

@@ -19,10 +19,9 @@ import httpx
 from billing_portal.settings import DEV_JWT_SECRET, DEV_STRIPE_API_KEY, DEV_WEBHOOK_SECRET
 from billing_portal.stripe_mock import StripeMockServer
 from services.auth import TokenVerifier
-from simulator import SimulationConfig
 from simulator.bench import seed
 from simulator.bench.errors import BenchFailed
-from simulator.bench.journeys import JOURNEY_SCENARIO, simulate_in_worker
+from simulator.bench.journeys import SIMULATOR, JourneyOptions, run_journeys
 from simulator.bench.load import LoadPlan, LoadProcess
 from simulator.bench.report import BenchReport, WorkloadResult
 from simulator.bench.seed import SeedFailed
@@ -33,9 +32,6 @@ from simulator.bench.workloads import WEBHOOK_EVENT_PREFIX, WORKLOADS, Targets, 
 TOKEN_TTL_SECONDS = 6 * 3600
 MIN_USERS = 8
 SEQUENCES_PER_ROUND = 100_000_000
-
-
-SIMULATOR = "simulator"
 ALL_WORKLOADS = (*WORKLOADS, SIMULATOR)
 
 
@@ -73,12 +69,15 @@ def service_environment(database_url: str, stripe_api_base: str) -> dict[str, st
 
 
 def migrate(environment: Mapping[str, str]) -> None:
-    subprocess.run(
+    finished = subprocess.run(
         [sys.executable, "-m", "billing_portal.cli", "migrate"],
         env=dict(environment),
-        check=True,
+        check=False,
         capture_output=True,
+        text=True,
     )
+    if finished.returncode != 0:
+        raise BenchFailed(f"migrating the bench database failed: {finished.stderr.strip()}")
 
 
 async def seed_targets(
@@ -107,10 +106,10 @@ async def seed_targets(
     )
 
 
-def stored_rows(database_path: Path, sql: str) -> int:
+def stored_rows(database_path: Path, sql: str, *parameters: str) -> int:
     """Read the service's SQLite file read-only (each 200 was answered after its commit)."""
     with sqlite3.connect(f"file:{database_path}?mode=ro", uri=True) as connection:
-        (count,) = connection.execute(sql).fetchone()
+        (count,) = connection.execute(sql, parameters).fetchone()
     return int(count)
 
 
@@ -149,7 +148,8 @@ def run_workload(
     if workload.counts_events:
         stored = stored_rows(
             database_path,
-            f"SELECT COUNT(*) FROM stripe_events WHERE id LIKE '{WEBHOOK_EVENT_PREFIX}%'",  # noqa: S608
+            "SELECT COUNT(*) FROM stripe_events WHERE id LIKE ?",
+            f"{WEBHOOK_EVENT_PREFIX}%",
         )
         details |= {
             "events_accepted": samples.accepted_total,
@@ -169,49 +169,6 @@ def run_workload(
         peak_rss_mib=peak_rss_mib(service.pid) if measured_rss else None,
         details=details,
     )
-
-
-def run_journeys(
-    load: LoadProcess, service: ServerProcess, stripe_mock_url: str, options: BenchOptions
-) -> WorkloadResult:
-    config = SimulationConfig(
-        scenarios=(JOURNEY_SCENARIO,),
-        users=options.journeys,
-        concurrency=options.journey_concurrency,
-        target=service.url,
-        webhook_secret=DEV_WEBHOOK_SECRET,
-        jwt_secret=DEV_JWT_SECRET,
-        stripe_mock_url=stripe_mock_url,
-    )
-    measured_rss = reset_peak_rss(service.pid)
-    cpu_before = cpu_seconds(service.pid)
-    outcome = load.call(simulate_in_worker, config)
-    service_cpu = cpu_seconds(service.pid) - cpu_before
-    summary = outcome.samples.summary()
-    details: dict[str, object] = {
-        "journeys": options.journeys,
-        "journey_concurrency": options.journey_concurrency,
-        "passed": summary.requests,
-        "failed": summary.errors,
-        "all_passed": outcome.setup_failure is None and summary.errors == 0,
-        "journeys_per_second": round(summary.requests / summary.seconds, 2),
-        # Busy fractions of one core: whichever is near 1.0 is what limits the journeys.
-        "service_cpu_share": _share(service_cpu, summary.seconds),
-        "simulator_cpu_share": _share(outcome.client_cpu_seconds, summary.seconds),
-    }
-    if outcome.setup_failure or outcome.failures:
-        details["problems"] = [p for p in (outcome.setup_failure, *outcome.failures) if p]
-    return WorkloadResult(
-        name=SIMULATOR,
-        description=f"{options.journeys} customers through {JOURNEY_SCENARIO}",
-        service=summary,
-        peak_rss_mib=peak_rss_mib(service.pid) if measured_rss else None,
-        details=details,
-    )
-
-
-def _share(cpu: float, wall: float) -> float | None:
-    return round(cpu / wall, 2) if wall > 0 else None
 
 
 def run_bench(options: BenchOptions, progress: Progress) -> BenchReport:
@@ -259,7 +216,8 @@ def run_bench(options: BenchOptions, progress: Progress) -> BenchReport:
             for name in options.workloads:
                 progress(f"workload {name}")
                 if name == SIMULATOR:
-                    results.append(run_journeys(load, service, mock.url, options))
+                    journeys = JourneyOptions(options.journeys, options.journey_concurrency)
+                    results.append(run_journeys(load, service, mock.url, journeys))
                     continue
                 results.append(
                     run_workload(

@@ -1,13 +1,13 @@
 """Two workers applying different events of one subscription at once still leave the newer.
 
 Only PostgreSQL runs transactions side by side (SQLite runs them one at a time through one
-connection, where this race cannot happen), so the test runs when DATABASE_URL is PostgreSQL.
+connection, where this race cannot happen), so the test is marked `postgres_only` and runs in
+the PostgreSQL pass.
 """
 
 from __future__ import annotations
 
 import asyncio
-import os
 
 import pytest
 from tortoise import connections
@@ -19,13 +19,7 @@ from tests.webhooks import support as s
 
 ROUNDS = 30
 
-pytestmark = [
-    pytest.mark.postgres_only,
-    pytest.mark.skipif(
-        not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")),
-        reason="concurrent transactions need PostgreSQL (DATABASE_URL=postgres://...)",
-    ),
-]
+pytestmark = pytest.mark.postgres_only
 
 
 def _pair(round_number: int):

@@ -140,3 +140,24 @@ async def test_sync_does_not_undo_an_event_of_the_last_minute(gateway, listed, w
     await MirrorSync(gateway).run()
 
     assert (await Subscription.get(id=subscription_id)).status == "past_due"
+
+
+async def test_the_active_catalog_stores_each_price_with_its_product(gateway, listed):
+    report = await MirrorSync(gateway).active_catalog()
+
+    assert report.stored == {"products": 1, "prices": 1}
+    price = await Price.get(id=listed["price"].id)
+    assert await Product.filter(id=price.product_id).exists()
+
+
+async def test_the_active_catalog_does_not_undo_a_price_event_of_the_last_minute(
+    gateway, listed, webhook_service
+):
+    price_id = listed["price"].id
+    snapshot = s.price(price_id, "prod_basic", unit_amount=4242)
+    recent = s.event("price.updated", snapshot, created=int(time.time()) - 5)
+    await webhook_service().ingest(parse_event(recent))
+
+    await MirrorSync(gateway).active_catalog()
+
+    assert (await Price.get(id=price_id)).unit_amount == 4242

@@ -53,6 +53,11 @@ def moment(value: Any) -> datetime | None:
     return None
 
 
+def is_deleted(snapshot: Snapshot, phase: Phase) -> bool:
+    """A `*.deleted` event, or a deleted object's own snapshot (re-fetched or synced)."""
+    return phase is Phase.ENDED or snapshot.get("deleted") is True
+
+
 def section(snapshot: Snapshot, *path: str) -> dict[str, Any]:
     """A nested object, or {} when any step of the path is absent or null."""
     current: Any = snapshot

@@ -6,7 +6,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 
 from services.models import Price, Product
 from services.webhooks.events import Snapshot
-from services.webhooks.handlers.base import Family, id_of, section
+from services.webhooks.handlers.base import Family, id_of, is_deleted, section
 from services.webhooks.handlers.plan_names import lock_product, refresh_plan_names
 from services.webhooks.ordering import Phase, Version
 from services.webhooks.store import write_if_newer
@@ -20,7 +20,7 @@ async def apply_product(
         "name": snapshot.get("name") or "",
         "description": snapshot.get("description"),
         "active": snapshot.get("active") is not False,
-        "deleted": phase is Phase.ENDED or snapshot.get("deleted") is True,
+        "deleted": is_deleted(snapshot, phase),
     }
     await lock_product(connection, snapshot["id"])
     await write_if_newer(connection, Product, values, version)
@@ -35,7 +35,7 @@ async def apply_price(
         "id": snapshot["id"],
         "product_id": id_of(snapshot.get("product")),
         "active": snapshot.get("active") is not False,
-        "deleted": phase is Phase.ENDED or snapshot.get("deleted") is True,
+        "deleted": is_deleted(snapshot, phase),
         "unit_amount": snapshot.get("unit_amount"),
         "currency": snapshot["currency"],
         "interval": recurring.get("interval"),

@@ -9,7 +9,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 
 from services.models import Customer
 from services.webhooks.events import Snapshot
-from services.webhooks.handlers.base import Family, id_of, section
+from services.webhooks.handlers.base import Family, id_of, is_deleted, section
 from services.webhooks.handlers.links import link_customer
 from services.webhooks.ordering import Phase, Version
 from services.webhooks.store import write_if_newer
@@ -19,7 +19,7 @@ async def apply(
     connection: BaseDBAsyncClient, snapshot: Snapshot, version: Version, phase: Phase
 ) -> None:
     user_id = section(snapshot, "metadata").get("user_id")
-    deleted = phase is Phase.ENDED or snapshot.get("deleted") is True
+    deleted = is_deleted(snapshot, phase)
     values = {
         "id": snapshot["id"],
         "user_external_id": user_id,
