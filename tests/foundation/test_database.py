@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+import sqlite3
+import sys
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, closing
 from pathlib import Path
 
 from tortoise import Tortoise
@@ -78,15 +82,25 @@ async def test_migrating_another_database_leaves_the_running_one_usable(
     assert await User.filter(external_id="still-here").count() == 1
 
 
-async def test_the_models_match_the_migrations():
-    """`make migrations` regenerates the migration after a model change; this catches forgetting."""
-    assert await pending_model_changes("sqlite://:memory:") == []
+async def test_the_models_match_the_migrations(database):
+    """`make migrations` regenerates the migration after a model change; this catches forgetting.
+
+    It is checked against the session's own kind of database: Tortoise binds the model classes
+    to the dialect of the last context initialised, so a SQLite check would unsettle a
+    PostgreSQL session."""
+    assert await pending_model_changes(database) == []
 
 
-async def test_sqlite_runs_in_wal_mode(tmp_path):
-    url = f"sqlite://{tmp_path / 'wal.db'}"
-    await migrate(url)
+async def test_the_default_sqlite_database_runs_in_wal_mode(tmp_path):
+    """Checked in a process of its own for the same reason, with the stdlib driver."""
+    path = tmp_path / "wal.db"
+    migration = await asyncio.create_subprocess_exec(
+        *(sys.executable, "-m", "billing_portal.cli", "migrate"),
+        env={**os.environ, "BILLING_ENV": "test", "DATABASE_URL": f"sqlite://{path}"},
+        stdout=asyncio.subprocess.DEVNULL,
+    )
+    assert await migration.wait() == 0
 
-    async with connected(url) as connection:
-        _, rows = await connection.execute_query("PRAGMA journal_mode")
-    assert rows[0]["journal_mode"] == "wal"
+    with closing(sqlite3.connect(path)) as connection:
+        (journal_mode,) = connection.execute("PRAGMA journal_mode").fetchone()
+    assert journal_mode == "wal"
