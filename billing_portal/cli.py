@@ -109,16 +109,16 @@ def _bench(args: argparse.Namespace, _: Settings) -> int:
 
     # A log is not a terminal: give the table room instead of rich's default 80 columns.
     console = Console(stderr=args.json == "-", width=None if sys.stdout.isatty() else 140)
-    options = BenchOptions(
-        seconds=args.seconds,
-        concurrency=args.concurrency,
-        warmup_seconds=args.warmup,
-        workloads=tuple(args.workload) if args.workload else BenchOptions().workloads,
-        journeys=args.journeys,
-        journey_concurrency=args.journey_concurrency,
-        rounds=args.rounds,
-    )
     try:
+        options = BenchOptions(
+            seconds=args.seconds,
+            concurrency=args.concurrency,
+            warmup_seconds=args.warmup,
+            workloads=tuple(args.workload) if args.workload else BenchOptions().workloads,
+            journeys=args.journeys,
+            journey_concurrency=args.journey_concurrency,
+            rounds=args.rounds,
+        )
         report = run_bench(options, progress=lambda step: console.log(step))
     except BenchFailed as error:
         print(f"billing-portal bench: {error}", file=sys.stderr)

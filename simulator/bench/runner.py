@@ -45,6 +45,19 @@ class BenchOptions:
     journey_concurrency: int = 32
     rounds: int = 3
 
+    def __post_init__(self) -> None:
+        counts = {
+            "--concurrency": self.concurrency,
+            "--rounds": self.rounds,
+            "--journeys": self.journeys,
+            "--journey-concurrency": self.journey_concurrency,
+        }
+        for option, value in counts.items():
+            if value < 1:
+                raise BenchFailed(f"{option} must be at least 1")
+        if self.seconds <= 0 or self.warmup_seconds < 0:
+            raise BenchFailed("--seconds must be positive and --warmup not negative")
+
 
 Progress = Callable[[str], None]
 
