@@ -133,7 +133,7 @@ class Migration(migrations.Migration):
                 ('created', fields.BigIntField(description="Stripe's event.created, unix seconds")),
                 ('livemode', fields.BooleanField(default=False)),
                 ('payload', fields.JSONField(encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
-                ('status', fields.CharField(db_index=True, description='received|processed|ignored|failed', max_length=16)),
+                ('status', fields.CharField(db_index=True, description='processed|ignored|failed', max_length=16)),
                 ('attempts', fields.IntField(default=0)),
                 ('error', fields.TextField(null=True, unique=False)),
                 ('received_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),

@@ -42,7 +42,7 @@ class StripeEvent(Model):
     livemode = fields.BooleanField(default=False)
     payload: fields.Field[dict[str, Any]] = fields.JSONField()
     status = fields.CharField(
-        max_length=16, db_index=True, description="received|processed|ignored|failed"
+        max_length=16, db_index=True, description="processed|ignored|failed"
     )
     attempts = fields.IntField(default=0)
     error = fields.TextField(null=True)

@@ -1,8 +1,9 @@
 """The event log: every accepted event once by id, with what became of it.
 
-`claim` inserts the event inside the applying transaction and then locks its row, so ten
-concurrent deliveries of one event queue behind the first and find it done. A failure is
-recorded outside that (rolled back) transaction, keeping the event for redelivery or replay.
+`claim` stores the event, with the outcome it is about to have, inside the transaction that
+applies it, and locks its row, so ten concurrent deliveries of one event queue behind the first
+and find it done. A failure is recorded outside that (rolled back) transaction, keeping the
+event for redelivery or replay.
 """
 
 from __future__ import annotations
@@ -16,19 +17,19 @@ from tortoise.expressions import F
 
 from services.models import StripeEvent
 from services.webhooks.events import Event
-from services.webhooks.store import insert_statement, placeholders
+from services.webhooks.store import insert_statement
 
 MAX_ERROR_CHARS = 2000
 
 
 class EventStatus(StrEnum):
-    RECEIVED = "received"
     PROCESSED = "processed"
     IGNORED = "ignored"
     FAILED = "failed"
 
 
 DONE = frozenset({EventStatus.PROCESSED, EventStatus.IGNORED})
+_DONE_SQL = ", ".join(f"'{status.value}'" for status in sorted(DONE))
 
 
 def _row(event: Event, status: EventStatus) -> dict[str, Any]:
@@ -50,31 +51,31 @@ async def status_of(event_id: str) -> EventStatus | None:
     return EventStatus(str(statuses[0])) if statuses else None
 
 
-async def claim(connection: BaseDBAsyncClient, event: Event) -> EventStatus:
-    """Store the event unless known, lock its row until commit, and return its status.
+async def claim(connection: BaseDBAsyncClient, event: Event, outcome: EventStatus) -> bool:
+    """Store the event as `outcome` unless it is already done; False when it is a duplicate.
 
-    One statement: the no-op DO UPDATE locks an existing row (PostgreSQL's ON CONFLICT takes
-    the row lock) and RETURNING reports the status it holds. SQLite runs transactions one at a
-    time anyway; on PostgreSQL the statement sits in a CTE so that Tortoise fetches its rows.
+    The caller applies the event in the same transaction, so the row reads `outcome` only once
+    that commits; if applying fails, the rollback takes the row back with it and
+    `record_failure` keeps the event instead. One statement: a new event is inserted, a failed
+    one taken over, and a done one left as it is (then RETURNING yields no row). PostgreSQL's
+    ON CONFLICT locks the existing row even when its WHERE is false, so ten concurrent
+    deliveries of one event queue behind the first and find it done. SQLite runs transactions
+    one at a time anyway; on PostgreSQL the statement sits in a CTE so that Tortoise fetches
+    its rows.
     """
-    insert, parameters = insert_statement(
-        connection, StripeEvent, _row(event, EventStatus.RECEIVED)
-    )
-    upsert = f'{insert} ON CONFLICT ("id") DO UPDATE SET "id" = excluded."id" RETURNING "status"'
-    if connection.capabilities.dialect != "sqlite":
-        upsert = f'WITH claimed AS ({upsert}) SELECT "status" FROM claimed'  # noqa: S608
-    _, rows = await connection.execute_query(upsert, parameters)
-    return EventStatus(rows[0]["status"])
-
-
-async def finish(connection: BaseDBAsyncClient, event_id: str, status: EventStatus) -> None:
+    row = {**_row(event, outcome), "attempts": 1, "processed_at": datetime.now(UTC)}
+    insert, parameters = insert_statement(connection, StripeEvent, row)
     table = StripeEvent._meta.db_table
-    new_status, stamp, event = placeholders(connection, 3)
-    await connection.execute_query(
-        f'UPDATE "{table}" SET "status" = {new_status}, "attempts" = "attempts" + 1, '  # noqa: S608
-        f'"error" = NULL, "processed_at" = {stamp} WHERE "id" = {event}',
-        [status.value, datetime.now(UTC), event_id],
+    upsert = (
+        f'{insert} ON CONFLICT ("id") DO UPDATE SET "status" = excluded."status", '
+        f'"attempts" = "{table}"."attempts" + 1, "error" = NULL, '
+        f'"processed_at" = excluded."processed_at" '
+        f'WHERE "{table}"."status" NOT IN ({_DONE_SQL}) RETURNING "id"'
     )
+    if connection.capabilities.dialect != "sqlite":
+        upsert = f'WITH claimed AS ({upsert}) SELECT "id" FROM claimed'  # noqa: S608
+    _, rows = await connection.execute_query(upsert, parameters)
+    return bool(rows)
 
 
 async def record_failure(connection: BaseDBAsyncClient, event: Event, error: str) -> None:

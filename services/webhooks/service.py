@@ -91,11 +91,11 @@ class WebhookService:
         return current
 
     async def _apply(self, event: Event, family: Family | None, snapshot: Snapshot) -> Outcome:
+        outcome = EventStatus.IGNORED if family is None else EventStatus.PROCESSED
         async with in_transaction() as connection:
-            if await event_log.claim(connection, event) in event_log.DONE:
+            if not await event_log.claim(connection, event, outcome):
                 return Outcome.DUPLICATE
             if family is None:
-                await event_log.finish(connection, event.id, EventStatus.IGNORED)
                 return Outcome.IGNORED
             phase = phase_of(event.type)
             # Ranked by the event's own copy, so that re-fetching never changes the order.
@@ -106,7 +106,6 @@ class WebhookService:
                 state_rank=family.state_rank(event.snapshot),
             )
             await family.apply(connection, snapshot, version, phase)
-            await event_log.finish(connection, event.id, EventStatus.PROCESSED)
             return Outcome.PROCESSED
 
     async def _record_failure(self, event: Event, error: str) -> None:

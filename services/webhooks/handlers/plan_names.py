@@ -11,7 +11,7 @@ from __future__ import annotations
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from services.models import Product, Subscription
-from services.webhooks.store import placeholders
+from services.webhooks.store import Computed, placeholders
 
 
 async def lock_product(connection: BaseDBAsyncClient, product_id: str) -> None:
@@ -22,13 +22,20 @@ async def lock_product(connection: BaseDBAsyncClient, product_id: str) -> None:
         )
 
 
-async def product_name(connection: BaseDBAsyncClient, product_id: str | None) -> str | None:
-    """The product's name, with the product locked until the caller's transaction ends."""
+async def plan_name(
+    connection: BaseDBAsyncClient, nickname: str | None, product_id: str | None
+) -> str | Computed | None:
+    """The price's nickname, else its product's name read by the subscription's own write.
+
+    The product is locked until the caller's transaction ends, before the write that reads it.
+    """
+    if nickname:
+        return nickname
     if product_id is None:
         return None
     await lock_product(connection, product_id)
-    names = await Product.filter(id=product_id).using_db(connection).values_list("name", flat=True)
-    return str(names[0]) if names else None
+    products = Product._meta.db_table
+    return Computed(f'(SELECT "name" FROM "{products}" WHERE "id" = {{}})', (product_id,))  # noqa: S608
 
 
 async def refresh_plan_names(connection: BaseDBAsyncClient, product_id: str) -> None:

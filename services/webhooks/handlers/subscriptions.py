@@ -12,7 +12,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from services.models import Subscription
 from services.webhooks.events import Snapshot
 from services.webhooks.handlers.base import Family, id_of, moment, section
-from services.webhooks.handlers.plan_names import product_name
+from services.webhooks.handlers.plan_names import plan_name
 from services.webhooks.ordering import Phase, Version
 from services.webhooks.store import write_if_newer
 
@@ -57,7 +57,7 @@ async def apply(
         "price_id": price_id,
         "product_id": product_id,
         "price_nickname": nickname,
-        "plan_name": nickname or await product_name(connection, product_id),
+        "plan_name": await plan_name(connection, nickname, product_id),
         "quantity": item.get("quantity") or snapshot.get("quantity") or 1,
         "current_period_end": moment(
             snapshot.get("current_period_end") or item.get("current_period_end")
