@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from resolvers.context import Info
 from resolvers.mapping import copy_fields
 from schema.enums import SubscriptionStatus
 from schema.types import Invoice, PaymentMethod, Subscription
@@ -10,18 +11,13 @@ from services.users import Account
 
 
 async def subscriptions(
-    account: Account, statuses: list[SubscriptionStatus] | None
+    info: Info, account: Account, statuses: list[SubscriptionStatus] | None
 ) -> list[Subscription]:
     wanted = [status.value for status in statuses] if statuses is not None else None
+    catalog = info.context.services.api.catalog
     return [
-        copy_fields(
-            Subscription,
-            view,
-            status=SubscriptionStatus(view.status),
-            stored_product_id=view.product_id,
-            stored_plan_name=view.plan_name,
-        )
-        for view in await mirror.subscriptions(account, wanted)
+        copy_fields(Subscription, view, status=SubscriptionStatus(view.status))
+        for view in await mirror.subscriptions(account, catalog, wanted)
     ]
 
 

@@ -1,4 +1,4 @@
-"""The per-request context every resolver receives: services, who is calling, and loaders."""
+"""The per-request context every resolver receives: services and who is calling."""
 
 from __future__ import annotations
 
@@ -7,15 +7,13 @@ from typing import TYPE_CHECKING
 
 from starlette.requests import Request
 from starlette.responses import Response
-from strawberry.dataloader import DataLoader
 from strawberry.types import Info as StrawberryInfo
 
 from services.auth import Principal
-from services.users import Account, ensure_account
+from services.users import Account
 
 if TYPE_CHECKING:
     from services.container import Services
-    from services.plans import PlanView
 
 
 @dataclass
@@ -23,13 +21,8 @@ class Context:
     request: Request
     response: Response | None
     services: Services
-    # Per request, so a list of subscriptions costs one catalog query, not one per row.
-    plans: DataLoader[str, PlanView | None] = field(init=False)
     _principal: Principal | None = field(default=None, init=False)
     _account: Account | None = field(default=None, init=False)
-
-    def __post_init__(self) -> None:
-        self.plans = DataLoader(load_fn=self.services.api.catalog.by_price_ids)
 
     def principal(self) -> Principal:
         """The verified caller; raises UNAUTHENTICATED. Verified once per request."""
@@ -41,7 +34,7 @@ class Context:
     async def account(self) -> Account:
         """The caller's account, their user created on first authenticated use."""
         if self._account is None:
-            self._account = await ensure_account(self.principal())
+            self._account = await self.services.api.accounts.ensure(self.principal())
         return self._account
 
     def require_admin(self) -> Principal:

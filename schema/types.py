@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
-from operator import attrgetter
-from typing import TYPE_CHECKING
 
 import strawberry
 
-from resolvers.context import Info
 from schema.enums import SubscriptionStatus
-
-if TYPE_CHECKING:
-    from services.plans import PlanView
 
 
 @strawberry.type(description="A price a customer can buy, with its product.")
@@ -39,21 +32,8 @@ class Subscription:
     canceled_at: datetime | None
     trial_end: datetime | None
     created: datetime | None
-    stored_product_id: strawberry.Private[str | None]
-    stored_plan_name: strawberry.Private[str | None]
-
-    @strawberry.field
-    async def product_id(self, info: Info) -> str | None:
-        return self.stored_product_id or await self._from_catalog(info, attrgetter("product_id"))
-
-    @strawberry.field
-    async def plan_name(self, info: Info) -> str | None:
-        return self.stored_plan_name or await self._from_catalog(info, attrgetter("name"))
-
-    async def _from_catalog(self, info: Info, read: Callable[[PlanView], str]) -> str | None:
-        """For mirror rows that lack the value: the catalog's (batched per request by a loader)."""
-        plan = await info.context.plans.load(self.price_id)
-        return read(plan) if plan else None
+    product_id: str | None
+    plan_name: str | None
 
 
 @strawberry.type

@@ -5,15 +5,16 @@ from __future__ import annotations
 import strawberry
 
 from resolvers import billing
+from resolvers.context import Info
 from schema.enums import SubscriptionStatus
 from schema.types import Invoice, PaymentMethod, Subscription
 from services.users import Account  # held privately, never exposed: strawberry needs it at runtime
 
 
 async def _subscriptions(
-    root: Viewer, statuses: list[SubscriptionStatus] | None = None
+    root: Viewer, info: Info, statuses: list[SubscriptionStatus] | None = None
 ) -> list[Subscription]:
-    return await billing.subscriptions(root.account, statuses)
+    return await billing.subscriptions(info, root.account, statuses)
 
 
 async def _has_active_subscription(

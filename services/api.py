@@ -18,6 +18,7 @@ from services.portal_configuration import PortalConfigurations
 from services.rate_limit import SlidingWindowLimiter
 from services.stripe_gateway import StripeGateway
 from services.urls import RedirectPolicy
+from services.users import Accounts
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +28,7 @@ class ApiServices:
     portal: PortalSessions
     blocks: PortalBlocks
     configurations: PortalConfigurations
+    accounts: Accounts
 
     @classmethod
     def build(cls, settings: Settings, stripe: StripeGateway) -> ApiServices:
@@ -53,4 +55,5 @@ class ApiServices:
             ),
             blocks=blocks,
             configurations=configurations,
+            accounts=Accounts(),
         )

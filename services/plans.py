@@ -20,6 +20,7 @@ from services.errors import BadUserInput
 from services.models import Price, Product
 from services.stripe_gateway import StripeGateway
 from services.sync import MirrorSync
+from services.webhooks.store import placeholders
 
 CheckoutMode = Literal["subscription", "payment"]
 PLANS_CACHE_SECONDS = 5.0
@@ -76,11 +77,9 @@ class Catalog:
     async def purchasable(self, price_id: str, mode: CheckoutMode) -> PlanView:
         """The price a checkout in `mode` may sell, or BAD_USER_INPUT saying why not."""
         await self._ensure_hydrated()
-        price = await Price.get_or_none(id=price_id, active=True, deleted=False)
-        product = await Product.get_or_none(id=price.product_id) if price else None
-        if price is None or not _sellable_product(product):
+        plan = await _sellable_plan(price_id)
+        if plan is None:
             raise BadUserInput(f"priceId {price_id!r} is not an available plan.")
-        plan = _plan(price, product)
         if mode == "subscription" and not plan.recurring:
             raise BadUserInput("This price is a one-time price: use mode PAYMENT.")
         if mode == "payment" and plan.recurring:
@@ -114,20 +113,61 @@ async def _products_of(prices: Iterable[Price]) -> dict[str, Product]:
     return {product.id: product for product in await Product.filter(id__in=list(product_ids))}
 
 
+async def _sellable_plan(price_id: str) -> PlanView | None:
+    """The price if it is active and its product is sellable (`_sellable_product`), else None.
+
+    One joined statement, not a price then a product look-up: every checkout asks, and each
+    ORM query cost about a tenth of a checkout's server time.
+    """
+    connection = Price._meta.db
+    [marker] = placeholders(connection, 1)
+    rows = await connection.execute_query_dict(
+        'SELECT price."id", price."product_id", price."unit_amount", price."currency", '  # noqa: S608
+        'price."interval", price."interval_count", price."nickname", '
+        'product."id" AS "known_product", product."name" AS "product_name" '
+        f'FROM "{Price._meta.db_table}" AS price LEFT JOIN "{Product._meta.db_table}" AS product '
+        'ON product."id" = price."product_id" '
+        f'WHERE price."id" = {marker} AND price."active" AND NOT price."deleted" '
+        'AND (product."id" IS NULL OR (product."active" AND NOT product."deleted"))',
+        [price_id],
+    )
+    if not rows:
+        return None
+    [row] = rows
+    return PlanView(
+        price_id=row["id"],
+        product_id=row["product_id"],
+        name=_name(
+            row["product_name"] if row["known_product"] else None,
+            row["nickname"],
+            row["product_id"],
+        ),
+        unit_amount=row["unit_amount"],
+        currency=row["currency"],
+        interval=row["interval"],
+        interval_count=row["interval_count"],
+        nickname=row["nickname"],
+    )
+
+
 def _sellable_product(product: Product | None) -> bool:
     """An unknown product (its event has not arrived yet) does not hide its prices."""
     return product is None or (product.active and not product.deleted)
 
 
 def _plan(price: Price, product: Product | None) -> PlanView:
-    name = product.name if product else (price.nickname or price.product_id)
     return PlanView(
         price_id=price.id,
         product_id=price.product_id,
-        name=name,
+        name=_name(product.name if product else None, price.nickname, price.product_id),
         unit_amount=price.unit_amount,
         currency=price.currency,
         interval=price.interval,
         interval_count=price.interval_count,
         nickname=price.nickname,
     )
+
+
+def _name(product_name: str | None, nickname: str | None, product_id: str) -> str:
+    """The product's name; before the product is known, the price's nickname or its product id."""
+    return product_name if product_name is not None else (nickname or product_id)

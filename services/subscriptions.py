@@ -8,15 +8,19 @@ customer id: no query here takes an id a caller chose.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from tortoise.expressions import Q
 
 from services.errors import BadUserInput
 from services.models import Customer, Invoice, PaymentMethod, Price, Subscription
 from services.users import Account
-from services.views import view_of
+from services.views import columns, view_of
+
+if TYPE_CHECKING:
+    from services.plans import Catalog, PlanView
 
 KNOWN_STATUSES = (
     "incomplete",
@@ -72,16 +76,37 @@ class PaymentMethodView:
 
 
 async def subscriptions(
-    account: Account, statuses: Sequence[str] | None = None
+    account: Account, catalog: Catalog, statuses: Sequence[str] | None = None
 ) -> list[SubscriptionView]:
     """The account's subscriptions, newest first (statuses Stripe may add later are left out)."""
     if not account.customer_id:
         return []
     wanted = [status for status in (statuses or KNOWN_STATUSES) if status in KNOWN_STATUSES]
-    rows = await Subscription.filter(customer_id=account.customer_id, status__in=wanted).order_by(
-        *NEWEST_FIRST
+    rows = (
+        await Subscription.filter(customer_id=account.customer_id, status__in=wanted)
+        .order_by(*NEWEST_FIRST)
+        .values(*columns(SubscriptionView))
     )
-    return [view_of(SubscriptionView, row) for row in rows]
+    return await _named_by_catalog([SubscriptionView(**row) for row in rows], catalog)
+
+
+async def _named_by_catalog(
+    views: list[SubscriptionView], catalog: Catalog
+) -> list[SubscriptionView]:
+    """Older mirror rows may lack the product id or plan name: the catalog's, in one look-up."""
+    unnamed = sorted({view.price_id for view in views if not (view.product_id and view.plan_name)})
+    if not unnamed:
+        return views
+    plans = dict(zip(unnamed, await catalog.by_price_ids(unnamed), strict=True))
+    return [_named(view, plans.get(view.price_id)) for view in views]
+
+
+def _named(view: SubscriptionView, plan: PlanView | None) -> SubscriptionView:
+    if plan is None:
+        return view
+    return replace(
+        view, product_id=view.product_id or plan.product_id, plan_name=view.plan_name or plan.name
+    )
 
 
 async def has_active_subscription(
