@@ -116,4 +116,10 @@ def _session_params(
             params["subscription_data"]["trial_period_days"] = request.trial_days
     else:
         params["payment_intent_data"] = {"metadata": user_metadata}
+        # Without it a one-time purchase leaves no invoice, so it would never show in
+        # viewer.invoices (Stripe bills subscriptions with invoices on its own).
+        params["invoice_creation"] = {
+            "enabled": True,
+            "invoice_data": {"metadata": user_metadata},
+        }
     return params

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 import httpx
 
-from simulator.customer import Customer, ServiceRefused
+from simulator.connections import service_client
+from simulator.customer import Customer, ServiceRefused, ServiceUnreachable
 from simulator.environment import Target, in_process_service, stripe_mock
 from simulator.expectations import differences, observe
 from simulator.journey import Journey, StepFailed
@@ -29,7 +30,7 @@ from simulator.stripe_side.webhooks import Chaos, WebhookEndpoint
 from simulator.tokens import TokenMinter
 
 BLOCK_TITLE = "Manage your subscription"
-EXPECTED_FAILURES = (StepFailed, ServiceRefused, StripeRequestRejected, httpx.HTTPError)
+EXPECTED_FAILURES = (StepFailed, ServiceRefused, ServiceUnreachable, StripeRequestRejected)
 
 
 @dataclass(frozen=True)
@@ -187,8 +188,7 @@ async def _stage(config: SimulationConfig) -> AsyncIterator[Stage]:
                 jwt_audience=config.jwt_audience,
                 jwt_issuer=config.jwt_issuer,
             )
-        limits = httpx.Limits(max_connections=config.concurrency * 4 + 8)
-        http = await stack.enter_async_context(httpx.AsyncClient(timeout=60, limits=limits))
+        http = await stack.enter_async_context(service_client(config.concurrency))
         api = StripeApi(mock_url)
         stack.push_async_callback(api.close)
         endpoint = WebhookEndpoint(
@@ -219,7 +219,7 @@ async def _run_step(journey: Journey, step: Step) -> StepResult:
     try:
         await step.action(journey)
     except EXPECTED_FAILURES as error:
-        failures.append(str(error) or type(error).__name__)
+        failures.append(str(error))
     deliveries = journey.account.log.take()
     failures += deliveries.problems
     if not failures:

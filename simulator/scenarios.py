@@ -42,7 +42,7 @@ class Scenario:
 
 # Names and amounts for the scripts; every run mints its own ids for the same offers.
 OFFERS = build_catalog("offers")
-BASIC, PRO = OFFERS["basic"], OFFERS["pro"]
+BASIC, PRO, SETUP = OFFERS["basic"], OFFERS["pro"], OFFERS["setup"]
 VISA, MASTERCARD = CARDS["visa"].label, CARDS["mastercard"].label
 
 on_basic = subscribed(BASIC, VISA)
@@ -164,8 +164,15 @@ SCENARIOS: dict[str, Scenario] = {
         ),
         Scenario(
             "one_time_purchase",
-            "Buys the one-time setup session: nothing recurring, nothing active, no card kept.",
-            (Step("buys the setup session once", buy_once("setup"), State()),),
+            "Buys the one-time setup session: one paid invoice, nothing recurring or active, no "
+            "card kept.",
+            (
+                Step(
+                    "buys the setup session once",
+                    buy_once("setup"),
+                    State(invoices=(invoice("paid", SETUP.unit_amount, SETUP.currency),)),
+                ),
+            ),
         ),
         Scenario(
             "immediate_cancel",

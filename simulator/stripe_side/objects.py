@@ -299,6 +299,7 @@ def checkout_session(
     cancel_url: str,
     subscription_id: str | None = None,
     payment_intent_id: str | None = None,
+    invoice_id: str | None = None,
 ) -> StripeObject:
     complete = status == "complete"
     return {
@@ -313,7 +314,7 @@ def checkout_session(
         "customer": owner.id,
         "customer_email": None,
         "expires_at": created + 86_400,
-        "invoice": None,
+        "invoice": invoice_id,
         "livemode": False,
         "metadata": {"user_id": owner.user_id},
         "mode": "subscription" if entry.recurring else "payment",

@@ -100,9 +100,10 @@ class CheckoutPage:
         )
         account._emit_subscription("customer.subscription.created")
         amount = 0 if self.trial_days else None
-        invoice = await account._bill(
+        invoice = await account._issue(
             self.entry, self.quantity, "subscription_create", subscription, amount=amount
         )
+        await account._pay(invoice)
         if not self.trial_days:
             subscription.status = "active" if invoice.status == "paid" else "incomplete"
             account._emit_subscription("customer.subscription.updated", {"status": "incomplete"})
@@ -140,9 +141,12 @@ class CheckoutPage:
                 created=account.clock.now,
             ),
         )
-        # No invoice: Checkout in payment mode creates one only with `invoice_creation`.
+        # The service asks for `invoice_creation`: Stripe issues the invoice the payment settled.
+        invoice = await account._issue(self.entry, self.quantity, "manual", None, amount=amount)
+        account._mark_paid(invoice)
         account.emit(
-            "checkout.session.completed", self._session("complete", payment_intent_id=intent_id)
+            "checkout.session.completed",
+            self._session("complete", payment_intent_id=intent_id, invoice_id=invoice.id),
         )
         await account.flush()
 

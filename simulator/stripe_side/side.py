@@ -197,12 +197,13 @@ class CustomerAccount:
         before = {"status": subscription.status}
         subscription.period_start = self.clock.now
         subscription.period_end = self.clock.now + PERIOD_DAYS * DAY
-        invoice = await self._bill(subscription.price, subscription.quantity, reason, subscription)
+        invoice = await self._issue(subscription.price, subscription.quantity, reason, subscription)
+        await self._pay(invoice)
         subscription.status = "active" if invoice.status == "paid" else "past_due"
         self._emit_subscription("customer.subscription.updated", before)
         await self.flush()
 
-    async def _bill(
+    async def _issue(
         self,
         entry: CatalogPrice,
         quantity: int,
@@ -211,7 +212,8 @@ class CustomerAccount:
         *,
         amount: int | None = None,
     ) -> InvoiceState:
-        """Create, finalize and try to pay an invoice, with the events of each stage."""
+        """Create and finalize an invoice, with the events of each stage; `_pay` or
+        `_mark_paid` settles it."""
         owner = self._owner()
         number = len(owner.invoices) + 1
         invoice = InvoiceState(
@@ -247,7 +249,6 @@ class CustomerAccount:
         invoice.status = "open"
         invoice.finalized_at = self.clock.now
         self._emit_invoice("invoice.finalized", invoice)
-        await self._pay(invoice)
         return invoice
 
     async def _pay(self, invoice: InvoiceState) -> None:
@@ -263,6 +264,9 @@ class CustomerAccount:
         if invoice.amount and (method is None or method.card.declines):
             self._emit_invoice("invoice.payment_failed", invoice)
             return
+        self._mark_paid(invoice)
+
+    def _mark_paid(self, invoice: InvoiceState) -> None:
         invoice.status = "paid"
         invoice.paid_at = self.clock.now
         self._emit_invoice("invoice.paid", invoice)

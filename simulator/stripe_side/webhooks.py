@@ -20,6 +20,8 @@ from typing import Any
 import httpx
 import stripe
 
+from simulator.connections import no_answer
+
 API_VERSION: str = stripe.api_version
 STALE_SECONDS = 3_600
 FORGERIES = ("bad signature", "stale timestamp", "tampered body")
@@ -160,29 +162,27 @@ class WebhookEndpoint:
         if delivery.delay:
             await asyncio.sleep(delivery.delay)
         if delivery.forgery is not None:
-            status = await self._post(delivery.body, self._forged_header(delivery))
-            if status == 400:
+            answer = await self._post(delivery.body, self._forged_header(delivery))
+            if answer == 400:
                 log.forged_rejected += 1
             else:
                 log.problems.append(
-                    f"forged delivery ({delivery.label}) was answered {status}, expected 400"
+                    f"forged delivery ({delivery.label}) {_answered(answer)}, expected 400"
                 )
             return
         for attempt in range(STRIPE_RETRIES + 1):
             header = signature_header(self._secret, delivery.body, int(time.time()))
-            status = await self._post(delivery.body, header)
-            if status < 500:
+            answer = await self._post(delivery.body, header)
+            if isinstance(answer, int) and answer < 500:
                 break
             await asyncio.sleep(0.05 * (attempt + 1))
         if delivery.duplicate:
             log.duplicates += 1
         else:
             log.events += 1
-        if status != 200:
+        if answer != 200:
             kind = "duplicate of " if delivery.duplicate else ""
-            log.problems.append(
-                f"webhook {kind}{delivery.label} was answered {status}, expected 200"
-            )
+            log.problems.append(f"webhook {kind}{delivery.label} {_answered(answer)}, expected 200")
 
     def _forged_header(self, delivery: Delivery) -> str:
         now = int(time.time())
@@ -192,10 +192,18 @@ class WebhookEndpoint:
             return signature_header(self._secret, delivery.body, now - STALE_SECONDS)
         return signature_header(self._secret, delivery.signed_body or b"", now)
 
-    async def _post(self, body: bytes, header: str) -> int:
-        response = await self._http.post(
-            self._url,
-            content=body,
-            headers={"content-type": "application/json", "stripe-signature": header},
-        )
+    async def _post(self, body: bytes, header: str) -> int | str:
+        """The status code, or why there was none: Stripe retries both 5xx and no answer."""
+        try:
+            response = await self._http.post(
+                self._url,
+                content=body,
+                headers={"content-type": "application/json", "stripe-signature": header},
+            )
+        except httpx.RequestError as error:
+            return no_answer(error)
         return response.status_code
+
+
+def _answered(answer: int | str) -> str:
+    return f"was answered {answer}" if isinstance(answer, int) else f"failed: {answer}"

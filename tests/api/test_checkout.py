@@ -68,6 +68,7 @@ async def test_the_session_carries_the_user_the_price_and_the_options(
     assert params["allow_promotion_codes"] is True
     assert params["subscription_data"]["trial_period_days"] == 14
     assert params["success_url"] == checkout_input()["successUrl"]
+    assert "invoice_creation" not in params
 
 
 async def test_a_one_time_purchase_uses_payment_mode(client, token_for, catalog, stripe_calls):
@@ -77,6 +78,18 @@ async def test_a_one_time_purchase_uses_payment_mode(client, token_for, catalog,
     [params] = stripe_calls.params["checkout_sessions"]
     assert params["mode"] == "payment"
     assert "subscription_data" not in params
+
+
+async def test_a_one_time_purchase_asks_stripe_for_an_invoice_of_the_user(
+    client, token_for, catalog, stripe_calls
+):
+    await checkout(client, token_for("user-1"), priceId=ONE_TIME_PRICE, mode="PAYMENT")
+
+    [params] = stripe_calls.params["checkout_sessions"]
+    assert params["invoice_creation"] == {
+        "enabled": True,
+        "invoice_data": {"metadata": {"user_id": "user-1"}},
+    }
 
 
 async def test_loopback_http_urls_are_allowed_outside_prod(client, token_for, catalog):
