@@ -41,9 +41,7 @@ class StripeEvent(Model):
     created = fields.BigIntField(description="Stripe's event.created, unix seconds")
     livemode = fields.BooleanField(default=False)
     payload: fields.Field[dict[str, Any]] = fields.JSONField()
-    status = fields.CharField(
-        max_length=16, db_index=True, description="processed|ignored|failed"
-    )
+    status = fields.CharField(max_length=16, db_index=True, description="processed|ignored|failed")
     attempts = fields.IntField(default=0)
     error = fields.TextField(null=True)
     received_at = fields.DatetimeField(auto_now_add=True)
