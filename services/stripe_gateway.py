@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, TypeVar
+from collections.abc import Awaitable, Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 import stripe
@@ -62,10 +62,6 @@ class StripeGateway:
             max_network_retries=max_network_retries,
         )
 
-    @property
-    def client(self) -> stripe.StripeClient:
-        return self._client
-
     async def call(self, operation: Callable[[V1Services], Awaitable[T]]) -> T:
         """Run one Stripe API call and translate its failure into the contract's codes."""
         try:
@@ -81,6 +77,23 @@ class StripeGateway:
                 },
             )
             raise translate(error) from error
+
+    async def post_raw(
+        self, path: str, params: Mapping[str, Any], *, idempotency_key: str
+    ) -> dict[str, Any]:
+        """POST and return the answer as plain JSON, without building StripeObjects.
+
+        For hot paths that read two fields of a large object: building the StripeObject tree of a
+        Checkout Session cost about a fifth of the server's time per checkout. Same retries,
+        idempotency and error translation as `call`.
+        """
+        response = await self.call(
+            lambda _: self._client.raw_request_async(
+                "post", path, **params, idempotency_key=idempotency_key
+            )
+        )
+        body: dict[str, Any] = response.data
+        return body
 
     async def ping(self, timeout_seconds: float = 2.0) -> str | None:
         """None when the API base answers HTTP at all (readiness); otherwise why it did not."""

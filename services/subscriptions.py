@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
-from typing import TYPE_CHECKING
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 
 from tortoise.expressions import Q
 
@@ -18,6 +18,7 @@ from services.errors import BadUserInput
 from services.models import Customer, Invoice, PaymentMethod, Price, Subscription
 from services.users import Account
 from services.views import columns, view_of
+from services.webhooks.store import placeholders
 
 if TYPE_CHECKING:
     from services.plans import Catalog, PlanView
@@ -82,12 +83,54 @@ async def subscriptions(
     if not account.customer_id:
         return []
     wanted = [status for status in (statuses or KNOWN_STATUSES) if status in KNOWN_STATUSES]
-    rows = (
-        await Subscription.filter(customer_id=account.customer_id, status__in=wanted)
-        .order_by(*NEWEST_FIRST)
-        .values(*columns(SubscriptionView))
+    if not wanted:
+        return []
+    views = [
+        _subscription_view(row) for row in await _subscription_rows(account.customer_id, wanted)
+    ]
+    return await _named_by_catalog(views, catalog)
+
+
+async def _subscription_rows(customer_id: str, statuses: Sequence[str]) -> list[dict[str, Any]]:
+    """The rows as one plain statement: every viewer asks, and building the same query through
+    Tortoise each time cost about a fifth of the request's server time."""
+    connection = Subscription._meta.db
+    customer, *wanted = placeholders(connection, 1 + len(statuses))
+    selected = ", ".join(f'"{name}"' for name in columns(SubscriptionView))
+    return await connection.execute_query_dict(
+        f'SELECT {selected} FROM "{Subscription._meta.db_table}" '  # noqa: S608
+        f'WHERE "customer_id" = {customer} AND "status" IN ({", ".join(wanted)}) '
+        'ORDER BY "created" DESC, "id" DESC',  # NEWEST_FIRST
+        [customer_id, *statuses],
     )
-    return await _named_by_catalog([SubscriptionView(**row) for row in rows], catalog)
+
+
+def _subscription_view(row: dict[str, Any]) -> SubscriptionView:
+    return SubscriptionView(
+        id=row["id"],
+        status=row["status"],
+        price_id=row["price_id"],
+        product_id=row["product_id"],
+        plan_name=row["plan_name"],
+        quantity=row["quantity"],
+        current_period_end=_utc(row["current_period_end"]),
+        cancel_at_period_end=bool(row["cancel_at_period_end"]),
+        canceled_at=_utc(row["canceled_at"]),
+        trial_end=_utc(row["trial_end"]),
+        created=_utc(row["created"]),
+    )
+
+
+def _utc(value: datetime | str | None) -> datetime | None:
+    """A stored instant as an aware UTC datetime, the way Tortoise reads it (use_tz, UTC).
+
+    SQLite hands back ISO text and asyncpg datetimes; `datetime.fromisoformat` parses the text
+    several times faster than Tortoise's iso8601 parser.
+    """
+    if value is None:
+        return None
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 async def _named_by_catalog(

@@ -8,10 +8,10 @@ from typing import Any
 
 import httpx
 import pytest
-from stripe import CustomerService
+from stripe import CustomerService, StripeClient
+from stripe._request_options import extract_options_from_dict
 from stripe.billing_portal import ConfigurationService
 from stripe.billing_portal import SessionService as PortalSessionService
-from stripe.checkout import SessionService as CheckoutSessionService
 
 from billing_portal.app import create_app
 from billing_portal.settings import load_settings
@@ -54,27 +54,46 @@ async def user_with_customer(external_id: str, customer_id: str) -> User:
 
 
 class StripeCalls:
-    """Records the params of real SDK calls (they still go to stripe-mock, which validates them)."""
+    """Records the params and request options of real SDK calls (they still go to stripe-mock,
+    which validates them), made through a service or as a raw request to a known path."""
 
     def __init__(self) -> None:
         self.params: dict[str, list[dict[str, Any]]] = {}
+        self.options: dict[str, list[dict[str, Any]]] = {}
 
     def spy(self, monkeypatch: pytest.MonkeyPatch, service: Any, name: str) -> None:
         original = service.create_async
 
         async def recording(self_, params=None, options=None):
-            self.params.setdefault(name, []).append(params or {})
+            self._record(name, params or {}, options or {})
             return await original(self_, params, options)
 
         monkeypatch.setattr(service, "create_async", recording)
 
+    def spy_raw(self, monkeypatch: pytest.MonkeyPatch, names: dict[str, str]) -> None:
+        """Raw requests by URL path (`names` maps a path to the name its calls are kept under)."""
+        original = StripeClient.raw_request_async
+
+        async def recording(self_, method_, url_, **params):
+            if url_ in names:
+                options, body = extract_options_from_dict(params)
+                self._record(names[url_], body, dict(options))
+            return await original(self_, method_, url_, **params)
+
+        monkeypatch.setattr(StripeClient, "raw_request_async", recording)
+
+    def _record(self, name: str, params: dict[str, Any], options: dict[str, Any]) -> None:
+        self.params.setdefault(name, []).append(params)
+        self.options.setdefault(name, []).append(options)
+
 
 @pytest.fixture
 def stripe_calls(monkeypatch):
-    """Spies on customer, checkout session, portal session and portal configuration creation."""
+    """Spies on the creation of customers, checkout sessions (a raw request), portal sessions and
+    portal configurations."""
     calls = StripeCalls()
     calls.spy(monkeypatch, CustomerService, "customers")
-    calls.spy(monkeypatch, CheckoutSessionService, "checkout_sessions")
+    calls.spy_raw(monkeypatch, {"/v1/checkout/sessions": "checkout_sessions"})
     calls.spy(monkeypatch, PortalSessionService, "portal_sessions")
     calls.spy(monkeypatch, ConfigurationService, "portal_configurations")
     return calls

@@ -71,6 +71,20 @@ async def test_the_session_carries_the_user_the_price_and_the_options(
     assert "invoice_creation" not in params
 
 
+async def test_each_session_is_sent_with_an_idempotency_key_of_its_own_params(
+    client, token_for, catalog, stripe_calls
+):
+    await checkout(client, token_for("user-1"), quantity=1)
+    await checkout(client, token_for("user-1"), quantity=2)
+
+    keys = [options["idempotency_key"] for options in stripe_calls.options["checkout_sessions"]]
+    assert all(key.startswith("bp-") for key in keys)
+    assert keys[0] != keys[1]
+    assert all(
+        "idempotency_key" not in params for params in stripe_calls.params["checkout_sessions"]
+    )
+
+
 async def test_a_one_time_purchase_uses_payment_mode(client, token_for, catalog, stripe_calls):
     body = await checkout(client, token_for("user-1"), priceId=ONE_TIME_PRICE, mode="PAYMENT")
 

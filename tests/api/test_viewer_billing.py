@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -126,6 +126,26 @@ async def test_the_plan_name_the_webhook_stored_wins_over_the_catalog(client, to
 
     [row] = body["data"]["viewer"]["subscriptions"]
     assert (row["productId"], row["planName"]) == ("prod_x", "Gold")
+
+
+async def test_a_subscription_reads_its_instants_in_utc_and_its_cancel_flag(
+    client, token_for, catalog
+):
+    await user_with_customer("user-1", "cus_1")
+    berlin = timezone(timedelta(hours=1))
+    await subscription(
+        "cus_1",
+        "sub_1",
+        "active",
+        current_period_end=datetime(2026, 12, 1, 1, 30, tzinfo=berlin),
+        cancel_at_period_end=True,
+    )
+
+    body = await graphql(client, SUBSCRIPTIONS, token=token_for("user-1"))
+
+    [row] = body["data"]["viewer"]["subscriptions"]
+    assert row["currentPeriodEnd"] == "2026-12-01T00:30:00+00:00"
+    assert row["cancelAtPeriodEnd"] is True
 
 
 async def test_subscriptions_filter_by_status(client, token_for, catalog):
