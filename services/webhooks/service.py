@@ -3,8 +3,9 @@
 An event is applied in the transaction that stores it, so the mirror and the log never
 disagree. When applying fails the transaction is rolled back and the event is then stored as
 `failed` (with its error and attempt count) in a second step: it is never dropped, and a
-redelivery or `billing-portal replay --failed` applies it again. Only when even that write fails
-is the delivery answered 5xx, so that Stripe retries it.
+redelivery or `billing-portal replay --failed` applies it again. The endpoint answers a failed
+event 500, so that Stripe redelivers it, and raises EventNotStored (503) when even that write
+fails.
 """
 
 from __future__ import annotations
