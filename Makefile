@@ -31,6 +31,7 @@ check: lint types pytest
 lint:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 types:
 	$(BIN)/mypy .
@@ -51,4 +52,4 @@ bench: install stripe-mock
 	$(BIN)/billing-portal bench
 
 clean:
-	rm -rf $(VENV) .bin var .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .bin var .mypy_cache .ruff_cache .pytest_cache .import_linter_cache

@@ -14,8 +14,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from strawberry.asgi import GraphQL
 
+from billing_portal.bootstrap import bootstrap
 from billing_portal.database import close_database, open_database
-from billing_portal.middleware import BodyLimitMiddleware, RequestLogMiddleware
+from billing_portal.middleware import RequestLogMiddleware
 from billing_portal.settings import Settings
 from billing_portal.webhooks_endpoint import stripe_webhook
 from resolvers.context import Context
@@ -27,11 +28,10 @@ MAX_BODY_BYTES = 1024 * 1024
 
 
 class BillingGraphQL(GraphQL[Context, None]):
-    def __init__(self, services: Services) -> None:
-        settings = services.settings
+    def __init__(self, services: Services, *, is_prod: bool) -> None:
         super().__init__(
-            build_schema(introspection=not settings.is_prod),
-            graphql_ide=None if settings.is_prod else "graphiql",
+            build_schema(introspection=not is_prod),
+            graphql_ide=None if is_prod else "graphiql",
             allow_queries_via_get=False,
         )
         self.services = services
@@ -52,9 +52,12 @@ async def readyz(request: Request) -> Response:
     return JSONResponse({"status": "unavailable", "reasons": readiness.problems}, status_code=503)
 
 
-def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette:
-    """Build the app. Tests that own the database pass `manage_database=False`."""
-    services = Services.from_settings(settings)
+def create_app(
+    settings: Settings, *, services: Services | None = None, manage_database: bool = True
+) -> Starlette:
+    """Build the app on `services` (by default bootstrapped from `settings`), which it closes
+    when it stops. Tests that own the database pass `manage_database=False`."""
+    running = services if services is not None else bootstrap(settings)
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
@@ -63,11 +66,11 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
         try:
             yield
         finally:
-            await services.close()
+            await running.close()
             if manage_database:
                 await close_database()
 
-    graphql = BillingGraphQL(services)
+    graphql = BillingGraphQL(running, is_prod=settings.is_prod)
     app = Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
@@ -84,9 +87,10 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
                 allow_headers=["authorization", "content-type", "x-request-id"],
                 expose_headers=["x-request-id"],  # so a browser app can quote it in bug reports
             ),
-            Middleware(BodyLimitMiddleware, max_bytes=MAX_BODY_BYTES),
         ],
+        # Starlette's own limit: 413 once a body declares or streams more than this.
+        max_body_size=MAX_BODY_BYTES,
         lifespan=lifespan,
     )
-    app.state.services = services
+    app.state.services = running
     return app

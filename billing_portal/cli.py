@@ -1,7 +1,8 @@
-"""`billing-portal`: the command line of the contract's section 1.
+"""`billing-portal`: serve, migrate, sync, replay, mint tokens, simulate and benchmark.
 
-Each command imports what it needs when it runs, so `billing-portal token` stays instant and a
-missing optional piece of one command cannot break the others.
+Each command imports what it needs when it runs, so a missing optional piece of one command
+(uvicorn, rich, the simulator) cannot break the others. Commands that touch the services build
+them with the composition root (billing_portal.bootstrap), as the app does.
 """
 
 from __future__ import annotations
@@ -14,13 +15,19 @@ import sys
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING
 
-from billing_portal.settings import ConfigurationError, Settings, load_settings
-from billing_portal.stripe_mock import StripeMockUnavailable
+from billing_portal.settings import (
+    DEFAULT_SERVE_PORT,
+    DEV_STRIPE_MOCK_PORT,
+    ConfigurationError,
+    Settings,
+    load_settings,
+)
+from simulator.toolkit.stripe_mock import StripeMockUnavailable
 
 if TYPE_CHECKING:
     from rich.progress import TaskID
 
-    from services.stripe_gateway import StripeGateway
+    from services.container import Services
 
 Handler = Callable[[argparse.Namespace, Settings], int]
 
@@ -33,7 +40,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     from billing_portal.logging_setup import configure_logging
-    from billing_portal.stripe_mock import stripe_mock_for
+    from simulator.toolkit.stripe_mock import stripe_mock_for
 
     configure_logging()
     # uvicorn re-raises SIGTERM after its graceful shutdown; as an exception it unwinds the
@@ -66,14 +73,11 @@ def _token(args: argparse.Namespace, settings: Settings) -> int:
             file=sys.stderr,
         )
         return 2
-    from services.auth import TokenVerifier
+    from simulator.toolkit.tokens import TokenMinter
 
-    verifier = TokenVerifier(
-        secret=settings.jwt_secret,
-        audience=settings.auth_jwt_audience,
-        issuer=settings.auth_jwt_issuer,
-    )
-    print(verifier.mint(args.sub, email=args.email, admin=args.admin, ttl_seconds=args.ttl))
+    minter = TokenMinter(settings.jwt_secret, settings.auth_jwt_audience, settings.auth_jwt_issuer)
+    lifetime = {"ttl_seconds": args.ttl} if args.ttl is not None else {}
+    print(minter.mint(args.sub, email=args.email, admin=args.admin, **lifetime))
     return 0
 
 
@@ -85,7 +89,7 @@ def _export_schema(_: argparse.Namespace, __: Settings) -> int:
 
 
 def _stripe_mock(args: argparse.Namespace, _: Settings) -> int:
-    from billing_portal.stripe_mock import StripeMockServer, ensure_binary
+    from simulator.toolkit.stripe_mock import StripeMockServer, ensure_binary
 
     if args.install_only:
         print(ensure_binary() or "docker")
@@ -100,6 +104,7 @@ def _stripe_mock(args: argparse.Namespace, _: Settings) -> int:
 
 def _bench(args: argparse.Namespace, _: Settings) -> int:
     import json
+    from dataclasses import fields
     from pathlib import Path
 
     from rich.console import Console
@@ -110,15 +115,15 @@ def _bench(args: argparse.Namespace, _: Settings) -> int:
     # A log is not a terminal: give the table room instead of rich's default 80 columns.
     console = Console(stderr=args.json == "-", width=None if sys.stdout.isatty() else 140)
     try:
-        options = BenchOptions(
-            seconds=args.seconds,
-            concurrency=args.concurrency,
-            warmup_seconds=args.warmup,
-            workloads=tuple(args.workload) if args.workload else BenchOptions().workloads,
-            journeys=args.journeys,
-            journey_concurrency=args.journey_concurrency,
-            rounds=args.rounds,
-        )
+        # An option left out keeps BenchOptions' own default, which is written there only.
+        given = {
+            field.name: getattr(args, field.name)
+            for field in fields(BenchOptions)
+            if getattr(args, field.name, None) is not None
+        }
+        if "workloads" in given:
+            given["workloads"] = tuple(given["workloads"])
+        options = BenchOptions(**given)
         report = run_bench(options, progress=lambda step: console.log(step))
     except BenchFailed as error:
         print(f"billing-portal bench: {error}", file=sys.stderr)
@@ -137,29 +142,25 @@ def _simulate(args: argparse.Namespace, settings: Settings) -> int:
     return run(args, settings)
 
 
-def _with_stripe_and_database(
-    settings: Settings, work: Callable[[StripeGateway], Awaitable[int]]
+def _with_services_and_database(
+    settings: Settings, work: Callable[[Services], Awaitable[int]]
 ) -> int:
-    """Run `work` with the database open and a Stripe gateway; Stripe trouble is one line."""
+    """Run `work` with the database open and the services bootstrapped; Stripe trouble is one
+    line."""
+    from billing_portal.bootstrap import bootstrap
     from billing_portal.database import close_database, open_database
     from services.errors import ServiceError
-    from services.stripe_gateway import StripeGateway
 
     async def run() -> int:
-        gateway = StripeGateway(
-            api_key=settings.api_key,
-            api_base=settings.api_base,
-            max_network_retries=settings.stripe_max_network_retries,
-            timeout_seconds=settings.stripe_timeout_seconds,
-        )
+        services = bootstrap(settings)
         await open_database(settings.database_url)
         try:
-            return await work(gateway)
+            return await work(services)
         except ServiceError as error:
             print(f"billing-portal: {error.message}", file=sys.stderr)
             return 1
         finally:
-            await gateway.close()
+            await services.close()
             await close_database()
 
     return asyncio.run(run())
@@ -168,9 +169,7 @@ def _with_stripe_and_database(
 def _sync(args: argparse.Namespace, settings: Settings) -> int:
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from services.sync import MirrorSync
-
-    async def sync(gateway: StripeGateway) -> int:
+    async def sync(services: Services) -> int:
         columns = (
             SpinnerColumn(),
             TextColumn("{task.description}"),
@@ -184,31 +183,40 @@ def _sync(args: argparse.Namespace, settings: Settings) -> int:
                     tasks[kind] = progress.add_task(kind, total=None)
                 progress.advance(tasks[kind])
 
-            report = await MirrorSync(gateway).run(customer_id=args.customer, progress=advance)
+            report = await services.sync.run(customer_id=args.customer, progress=advance)
         stored = ", ".join(f"{count} {kind}" for kind, count in report.stored.items())
         print(f"mirror synced from Stripe: {stored or 'nothing to store'}")
         return 0
 
-    return _with_stripe_and_database(settings, sync)
+    return _with_services_and_database(settings, sync)
 
 
 def _replay(_: argparse.Namespace, settings: Settings) -> int:
-    from services.webhooks import WebhookService
-
-    async def replay(gateway: StripeGateway) -> int:
-        service = WebhookService(
-            secret=settings.webhook_secret,
-            stripe=gateway,
-            refetch_objects=settings.webhook_refetch_objects,
-        )
-        report = await service.replay_failed()
+    async def replay(services: Services) -> int:
+        report = await services.webhooks.replay_failed()
         outcomes = ", ".join(
             f"{count} {outcome.value}" for outcome, count in report.outcomes.items()
         )
         print(f"failed events replayed: {outcomes or 'none were failed'}")
         return 1 if report.failed else 0
 
-    return _with_stripe_and_database(settings, replay)
+    return _with_services_and_database(settings, replay)
+
+
+def _events(args: argparse.Namespace, settings: Settings) -> int:
+    import json
+
+    from services.webhooks.log import counts_by_status
+
+    async def count(_: Services) -> int:
+        counts = await counts_by_status(args.id_prefix or "")
+        if args.json:
+            print(json.dumps({status.value: number for status, number in counts.items()}))
+        else:
+            print("stored events: " + ", ".join(f"{n} {status}" for status, n in counts.items()))
+        return 0
+
+    return _with_services_and_database(settings, count)
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
@@ -218,7 +226,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
 
     serve = commands.add_parser("serve", help="serve the GraphQL API and webhooks")
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--port", type=int, default=DEFAULT_SERVE_PORT)
     serve.add_argument("--workers", type=int, default=1)
     handlers["serve"] = _serve
 
@@ -229,34 +237,38 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     token.add_argument("--sub", required=True)
     token.add_argument("--email")
     token.add_argument("--admin", action="store_true")
-    token.add_argument("--ttl", type=int, default=3600, help="seconds until it expires")
+    token.add_argument("--ttl", type=int, help="seconds until it expires")
     handlers["token"] = _token
 
     commands.add_parser("export-schema", help="print the GraphQL SDL")
     handlers["export-schema"] = _export_schema
 
     mock = commands.add_parser("stripe-mock", help="install and run the pinned stripe-mock")
-    mock.add_argument("--port", type=int, default=12111)
+    mock.add_argument("--port", type=int, default=DEV_STRIPE_MOCK_PORT)
     mock.add_argument("--install-only", action="store_true")
     handlers["stripe-mock"] = _stripe_mock
 
     bench = commands.add_parser("bench", help="measure each workload beside its floor")
-    bench.add_argument("--seconds", type=float, default=6.0, help="measuring time per side")
-    bench.add_argument("--rounds", type=int, default=3, help="alternations of floor and service")
-    bench.add_argument("--concurrency", type=int, default=16, help="requests in flight")
-    bench.add_argument("--warmup", type=float, default=1.0, help="seconds before measuring")
-    bench.add_argument("--workload", action="append", help="run only this one (repeatable)")
+    bench.add_argument("--seconds", type=float, help="measuring time per side")
+    bench.add_argument("--rounds", type=int, help="alternations of floor and service")
+    bench.add_argument("--concurrency", type=int, help="requests in flight")
+    bench.add_argument(
+        "--warmup", dest="warmup_seconds", type=float, help="seconds before measuring"
+    )
+    bench.add_argument(
+        "--workload", dest="workloads", action="append", help="run only this one (repeatable)"
+    )
     bench.add_argument("--json", metavar="FILE", help="also write the results there (- = stdout)")
-    bench.add_argument("--journeys", type=int, default=200, help="simulated customers")
-    bench.add_argument("--journey-concurrency", type=int, default=32, help="journeys in flight")
+    bench.add_argument("--journeys", type=int, help="simulated customers")
+    bench.add_argument("--journey-concurrency", type=int, help="journeys in flight")
     handlers["bench"] = _bench
 
     simulate = commands.add_parser("simulate", help="run scripted customer journeys (QA)")
     simulate.add_argument("--scenario", action="append", help="run this scenario (repeatable)")
     simulate.add_argument("--all", action="store_true", help="run every scenario (the default)")
     simulate.add_argument("--users", type=int, help="customers (default: one per scenario)")
-    simulate.add_argument("--concurrency", type=int, default=8, help="journeys at once")
-    simulate.add_argument("--seed", type=int, default=1, help="same seed, same journeys and report")
+    simulate.add_argument("--concurrency", type=int, help="journeys at once")
+    simulate.add_argument("--seed", type=int, help="same seed, same journeys and report")
     simulate.add_argument("--chaos", action="store_true", help="disorder and forge webhooks")
     simulate.add_argument("--target", metavar="URL", help="a running service (default: start one)")
     simulate.add_argument("--webhook-secret", help="the target's STRIPE_WEBHOOK_SECRET")
@@ -273,6 +285,11 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     replay = commands.add_parser("replay", help="apply stored webhook events again")
     replay.add_argument("--failed", action="store_true", required=True, help="the failed ones")
     handlers["replay"] = _replay
+
+    events = commands.add_parser("events", help="count the stored webhook events by status")
+    events.add_argument("--id-prefix", metavar="PREFIX", help="only events whose id starts so")
+    events.add_argument("--json", action="store_true", help="print one JSON object")
+    handlers["events"] = _events
 
     return parser, handlers
 

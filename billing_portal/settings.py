@@ -1,4 +1,4 @@
-"""Configuration from the environment (and `.env`), as listed in the contract's section 2.
+"""Configuration from the environment (and `.env`), as the README's Configuration table lists it.
 
 Defaults exist only outside prod, and they point at stripe-mock with a test key, so a developer
 machine can never reach (or charge) a live Stripe account by accident.
@@ -11,16 +11,24 @@ from typing import Annotated, Literal
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from services.stripe_gateway import (
+    DEFAULT_DEADLINE_SECONDS,
+    DEFAULT_MAX_NETWORK_RETRIES,
+    DEFAULT_TIMEOUT_SECONDS,
+)
+
 Environment = Literal["dev", "test", "prod"]
 
 DEFAULT_DATABASE_URL = "sqlite://var/billing.db"
 DEV_STRIPE_API_KEY = "sk_test_mock"
-DEV_STRIPE_API_BASE = "http://127.0.0.1:12111"
+DEFAULT_SERVE_PORT = 8000
+DEV_STRIPE_MOCK_PORT = 12111
+DEV_STRIPE_API_BASE = f"http://127.0.0.1:{DEV_STRIPE_MOCK_PORT}"
 DEV_WEBHOOK_SECRET = "whsec_billing_portal_development_only"
 DEV_JWT_SECRET = "billing-portal-development-only-jwt-secret"
 LIVE_STRIPE_API_BASE = "https://api.stripe.com"
 DEV_REDIRECT_HOSTS = ("localhost", "127.0.0.1")
-DEV_CORS_ORIGINS = ("http://localhost:5173", "http://127.0.0.1:8000")
+DEV_CORS_ORIGINS = ("http://localhost:5173", f"http://127.0.0.1:{DEFAULT_SERVE_PORT}")
 
 _REQUIRED_IN_PROD = ("stripe_api_key", "stripe_webhook_secret", "auth_jwt_secret")
 
@@ -43,8 +51,9 @@ class Settings(BaseSettings):
     stripe_api_key: str | None = None
     stripe_api_base: str | None = None
     stripe_webhook_secret: str | None = None
-    stripe_max_network_retries: int = Field(default=2, ge=0, le=10)
-    stripe_timeout_seconds: float = Field(default=20.0, gt=0)
+    stripe_max_network_retries: int = Field(default=DEFAULT_MAX_NETWORK_RETRIES, ge=0, le=10)
+    stripe_timeout_seconds: float = Field(default=DEFAULT_TIMEOUT_SECONDS, gt=0)
+    stripe_deadline_seconds: float = Field(default=DEFAULT_DEADLINE_SECONDS, gt=0)
     webhook_refetch_objects: bool = False
     auth_jwt_secret: str | None = None
     auth_jwt_audience: str | None = None

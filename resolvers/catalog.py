@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from resolvers.context import Info
-from resolvers.mapping import copy_fields
-from schema.types import Plan
+from resolvers.context import Context
+from services.mirror.plans import PlanView
 
 
-async def resolve_plans(info: Info) -> list[Plan]:
-    return [copy_fields(Plan, plan) for plan in await info.context.services.api.catalog.plans()]
+async def plans(context: Context) -> list[PlanView]:
+    return await context.services.catalog.plans()

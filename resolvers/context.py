@@ -1,19 +1,15 @@
-"""The per-request context every resolver receives: services and who is calling."""
+"""The per-request context every resolver receives: the services and who is calling."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from starlette.requests import Request
 from starlette.responses import Response
-from strawberry.types import Info as StrawberryInfo
 
 from services.auth import Principal
-from services.users import Account
-
-if TYPE_CHECKING:
-    from services.container import Services
+from services.container import Services
+from services.users import BillingUser
 
 
 @dataclass
@@ -22,7 +18,7 @@ class Context:
     response: Response | None
     services: Services
     _principal: Principal | None = field(default=None, init=False)
-    _account: Account | None = field(default=None, init=False)
+    _user: BillingUser | None = field(default=None, init=False)
 
     def principal(self) -> Principal:
         """The verified caller; raises UNAUTHENTICATED. Verified once per request."""
@@ -31,16 +27,13 @@ class Context:
             self._principal = self.services.tokens.verify(header)
         return self._principal
 
-    async def account(self) -> Account:
-        """The caller's account, their user created on first authenticated use."""
-        if self._account is None:
-            self._account = await self.services.api.accounts.ensure(self.principal())
-        return self._account
+    async def user(self) -> BillingUser:
+        """The caller as a billing user, created on their first authenticated request."""
+        if self._user is None:
+            self._user = await self.services.users.ensure(self.principal())
+        return self._user
 
     def require_admin(self) -> Principal:
         principal = self.principal()
         principal.require_admin()
         return principal
-
-
-Info = StrawberryInfo[Context, None]

@@ -1,4 +1,4 @@
-"""Every GraphQL error leaves with one of the contract's `extensions.code` values.
+"""Every GraphQL error leaves with one of the contract's `extensions.code` values (README).
 
 A `ServiceError` keeps its message and code; a document over the parser's size limits is
 `QUERY_TOO_COMPLEX`; a document the server refuses to run (syntax, validation) is `BAD_USER_INPUT`
@@ -7,6 +7,9 @@ as `INTERNAL_SERVER_ERROR`.
 
 The mapping runs on the final result (see schema.root.BillingSchema.execute), not in an extension
 hook: a parse error raised inside an `on_parse` hook (ParserCache) skips the hooks' cleanup code.
+That is also why strawberry's MaskErrors does not fit: it masks in such a hook (so a syntax error
+would leave without a code), and the error it masks with has no `extensions` at all, where every
+error here must carry a code.
 """
 
 from __future__ import annotations

@@ -1,10 +1,18 @@
-"""GraphQL input types (contract section 4); the services check their values."""
+"""GraphQL input types and the service requests they become; the services check the values.
+
+A default shown in the SDL is the service request's own (`service_default`), and a null takes it
+too (`request_of`), so each default is written once.
+"""
 
 from __future__ import annotations
 
 import strawberry
 
 from schema.enums import CheckoutMode, PortalFlow
+from schema.mapping import request_of, service_default
+from services.checkout import CheckoutRequest
+from services.portal_blocks import BlockInput
+from services.portal_configuration import CANCELLATION_MODES, PortalOptions
 
 
 @strawberry.input(description="What to sell in a Stripe Checkout Session.")
@@ -14,10 +22,13 @@ class CheckoutInput:
         description="Where Stripe sends the browser after payment ({CHECKOUT_SESSION_ID} allowed)."
     )
     cancel_url: str
-    quantity: int | None = 1
-    mode: CheckoutMode | None = CheckoutMode.SUBSCRIPTION
-    allow_promotion_codes: bool | None = False
+    quantity: int | None = service_default(CheckoutRequest, "quantity")
+    mode: CheckoutMode | None = CheckoutMode(service_default(CheckoutRequest, "mode"))
+    allow_promotion_codes: bool | None = service_default(CheckoutRequest, "allow_promotion_codes")
     trial_days: int | None = None
+
+    def request(self) -> CheckoutRequest:
+        return request_of(CheckoutRequest, self, mode=self.mode.value if self.mode else None)
 
 
 @strawberry.input(description="Exactly one of blockId and returnUrl.")
@@ -35,6 +46,9 @@ class PortalBlockInput:
     subtitle: str | None = None
     background_image_url: str | None = None
 
+    def request(self) -> BlockInput:
+        return request_of(BlockInput, self)
+
 
 @strawberry.input(description="What customers may do in the Customer Portal.")
 class PortalConfigurationInput:
@@ -44,10 +58,19 @@ class PortalConfigurationInput:
     invoice_history: bool
     update_customer_details: bool
     cancellation_mode: str | None = strawberry.field(
-        default="at_period_end", description="at_period_end or immediately."
+        default=service_default(PortalOptions, "cancellation_mode"),
+        description=f"{' or '.join(CANCELLATION_MODES)}.",
     )
     update_subscription_price_ids: list[str] | None = strawberry.field(
         default=None, description="Prices customers may switch between (needs updateSubscription)."
     )
     headline: str | None = None
     default_return_url: str | None = None
+
+    def request(self) -> PortalOptions:
+        ids = self.update_subscription_price_ids
+        return request_of(
+            PortalOptions,
+            self,
+            update_subscription_price_ids=tuple(ids) if ids is not None else None,
+        )

@@ -1,8 +1,15 @@
 """Limits on what one GraphQL document may ask for, reported as QUERY_TOO_COMPLEX.
 
 Parsing, validating and resolving cost grow with a document's size, depth and aliases, and a
-single request could otherwise ask for thousands of Stripe-backed fields. The limiter rules are
-built once, not per request, so strawberry's ValidationCache can recognise them and cache.
+single request could otherwise ask for thousands of Stripe-backed fields.
+
+The token limit is strawberry's MaxTokensLimiter as it is. The depth and alias limits run
+strawberry's own rules (the validators behind QueryDepthLimiter and MaxAliasesLimiter), but not
+through those two extensions, which do not fit for two reasons: the errors they report carry no
+`extensions.code`, so a client could not tell them from any other invalid document; and each
+extension object builds new rule classes, while strawberry takes extensions as per-request
+factories, so ValidationCache (keyed by the rule classes) would never hit. Here the rules are
+built once and tag their errors with the code.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""GraphQL object types: what the API returns (contract section 4)."""
+"""GraphQL object types: what the API returns."""
 
 from __future__ import annotations
 

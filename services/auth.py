@@ -1,16 +1,39 @@
-"""Bearer-token authentication: who is calling, checked before any service runs for them."""
+"""Bearer-token authentication: who is calling, checked before any service runs for them.
+
+Every claim the services use is bounded here, at the door: a subject or email longer than the
+column that stores it, or holding a character a database refuses or a page cannot show as
+written, is UNAUTHENTICATED before any query runs. Refusals never repeat the claim or the token,
+so neither reaches a log through an error message.
+"""
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
+from typing import cast
 
 import jwt
+from tortoise import fields
 
 from services.errors import Forbidden, Unauthenticated
+from services.models import User
+from services.text import unsafe_character
 
 ALGORITHM = "HS256"
 ADMIN_ROLE = "admin"
+# Far above any real token (identity providers' tokens with group lists stay under 4 KiB), far
+# below what would make decoding one a cost worth attacking.
+MAX_TOKEN_LENGTH = 8192
+# A role is compared, never stored: the longest role anyone needs.
+MAX_ROLE_LENGTH = 64
+
+
+def _column_width(name: str) -> int:
+    field = cast("fields.CharField[str]", User._meta.fields_map[name])
+    return field.max_length
+
+
+MAX_SUBJECT_LENGTH = _column_width("external_id")
+MAX_EMAIL_LENGTH = _column_width("email")
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,32 +79,13 @@ class TokenVerifier:
             raise Unauthenticated("The token has no subject.")
         email = claims.get("email")
         role = claims.get("role")
-        return Principal(
+        principal = Principal(
             subject=subject,
             email=email if isinstance(email, str) else None,
             role=role if isinstance(role, str) else None,
         )
-
-    def mint(
-        self,
-        subject: str,
-        *,
-        email: str | None = None,
-        admin: bool = False,
-        ttl_seconds: int = 3600,
-    ) -> str:
-        """Issue a token (dev/test tooling and the simulator's customers use this)."""
-        now = int(time.time())
-        claims: dict[str, object] = {"sub": subject, "iat": now, "exp": now + ttl_seconds}
-        if email is not None:
-            claims["email"] = email
-        if admin:
-            claims["role"] = ADMIN_ROLE
-        if self.audience is not None:
-            claims["aud"] = self.audience
-        if self.issuer is not None:
-            claims["iss"] = self.issuer
-        return jwt.encode(claims, self.secret, algorithm=ALGORITHM)
+        _check_bounds(principal)
+        return principal
 
 
 def _bearer_token(authorization_header: str | None) -> str:
@@ -90,4 +94,24 @@ def _bearer_token(authorization_header: str | None) -> str:
     scheme, _, token = authorization_header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthenticated("The Authorization header must be 'Bearer <token>'.")
+    if len(token) > MAX_TOKEN_LENGTH:
+        raise Unauthenticated(f"The token is longer than {MAX_TOKEN_LENGTH} characters.")
     return token.strip()
+
+
+def _check_bounds(principal: Principal) -> None:
+    claims = (
+        ("sub", principal.subject, MAX_SUBJECT_LENGTH),
+        ("email", principal.email, MAX_EMAIL_LENGTH),
+        ("role", principal.role, MAX_ROLE_LENGTH),
+    )
+    for name, value, max_length in claims:
+        if value is None:
+            continue
+        if len(value) > max_length:
+            raise Unauthenticated(
+                f"The token's {name} claim is longer than {max_length} characters."
+            )
+        problem = unsafe_character(value)
+        if problem is not None:
+            raise Unauthenticated(f"The token's {name} claim contains {problem}.")

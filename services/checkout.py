@@ -11,13 +11,13 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from services.customers import CustomerAccounts
+from services.catalog import Catalog, CheckoutMode
+from services.customers import StripeCustomers
 from services.errors import BadUserInput, PaymentProviderError
-from services.plans import Catalog, CheckoutMode
 from services.rate_limit import SlidingWindowLimiter
 from services.stripe_gateway import StripeGateway, idempotency_key
 from services.urls import RedirectPolicy
-from services.users import Account
+from services.users import BillingUser
 
 if TYPE_CHECKING:
     from stripe.params.checkout import SessionCreateParams
@@ -52,7 +52,7 @@ class CheckoutSessions:
         *,
         stripe: StripeGateway,
         catalog: Catalog,
-        customers: CustomerAccounts,
+        customers: StripeCustomers,
         redirects: RedirectPolicy,
         limiter: SlidingWindowLimiter,
     ) -> None:
@@ -62,17 +62,17 @@ class CheckoutSessions:
         self._redirects = redirects
         self._limiter = limiter
 
-    async def create(self, account: Account, request: CheckoutRequest) -> CheckoutSessionView:
-        self._limiter.hit(account.user_id)
+    async def create(self, user: BillingUser, request: CheckoutRequest) -> CheckoutSessionView:
+        self._limiter.hit(user.user_id)
         _check_shape(request)
         self._redirects.redirect_url(request.success_url, field="successUrl")
         self._redirects.redirect_url(request.cancel_url, field="cancelUrl")
         await self._catalog.purchasable(request.price_id, request.mode)
-        customer_id = await self._customers.ensure_customer(account)
-        params = _session_params(account, customer_id, request)
+        customer_id = await self._customers.ensure_customer(user)
+        params = _session_params(user, customer_id, request)
         key = idempotency_key(
             "checkout",
-            account.user_id,
+            user.user_id,
             repr(sorted(params.items())),
             str(int(time.time()) // DEDUPLICATION_SECONDS),
         )
@@ -96,16 +96,16 @@ def _check_shape(request: CheckoutRequest) -> None:
 
 
 def _session_params(
-    account: Account, customer_id: str, request: CheckoutRequest
+    user: BillingUser, customer_id: str, request: CheckoutRequest
 ) -> SessionCreateParams:
-    user_metadata = {"user_id": account.user_id}
+    user_metadata = {"user_id": user.user_id}
     params: SessionCreateParams = {
         "mode": request.mode,
         "line_items": [{"price": request.price_id, "quantity": request.quantity}],
         "success_url": request.success_url,
         "cancel_url": request.cancel_url,
         "customer": customer_id,
-        "client_reference_id": account.user_id,
+        "client_reference_id": user.user_id,
         "metadata": user_metadata,
         "allow_promotion_codes": request.allow_promotion_codes,
     }

@@ -1,47 +1,34 @@
-"""The services one running app holds, built once from settings (explicit dependencies)."""
+"""The services one running app holds. The composition root (billing_portal.bootstrap) fills it;
+the layers above reach every service through it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from billing_portal.settings import Settings
-from services.api import ApiServices
 from services.auth import TokenVerifier
+from services.catalog import Catalog
+from services.checkout import CheckoutSessions
+from services.mirror.sync import MirrorSync
+from services.portal_blocks import PortalBlocks
+from services.portal_configuration import PortalConfigurations
+from services.portal_sessions import PortalSessions
 from services.stripe_gateway import StripeGateway
+from services.users import BillingUsers
 from services.webhooks import WebhookService
 
 
 @dataclass(slots=True)
 class Services:
-    settings: Settings
     stripe: StripeGateway
     tokens: TokenVerifier
-    api: ApiServices
+    users: BillingUsers
+    catalog: Catalog
+    checkout: CheckoutSessions
+    portal: PortalSessions
+    blocks: PortalBlocks
+    configurations: PortalConfigurations
     webhooks: WebhookService
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> Services:
-        stripe = StripeGateway(
-            api_key=settings.api_key,
-            api_base=settings.api_base,
-            max_network_retries=settings.stripe_max_network_retries,
-            timeout_seconds=settings.stripe_timeout_seconds,
-        )
-        return cls(
-            settings=settings,
-            stripe=stripe,
-            tokens=TokenVerifier(
-                secret=settings.jwt_secret,
-                audience=settings.auth_jwt_audience,
-                issuer=settings.auth_jwt_issuer,
-            ),
-            api=ApiServices.build(settings, stripe),
-            webhooks=WebhookService(
-                secret=settings.webhook_secret,
-                stripe=stripe,
-                refetch_objects=settings.webhook_refetch_objects,
-            ),
-        )
+    sync: MirrorSync
 
     async def close(self) -> None:
         await self.stripe.close()

@@ -1,4 +1,4 @@
-"""The contract's error codes and the one exception type services raise to report them.
+"""The error codes clients read in `extensions.code`, and the one exception type carrying them.
 
 Resolvers never build error codes themselves: a `ServiceError` carries its code to the GraphQL
 layer, which copies it into `extensions.code` (see schema.errors).

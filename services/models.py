@@ -2,7 +2,7 @@
 
 Mirror rows carry the `created` time and id of the event that last wrote them (source_*
 columns), so a snapshot is applied only when it is newer than what the row holds
-(see services.webhooks).
+(see services.mirror.ordering).
 
 Model docstrings become SQL table comments, and Tortoise's SQLite migrations split statements on
 semicolons and break on backticks: keep both out of model docstrings and field descriptions.
@@ -55,7 +55,7 @@ class MirrorFields(Model):
     """Columns shared by every mirrored Stripe object: which version of it the row holds.
 
     The triple (source_created, source_rank, source_event_id) orders snapshots, see
-    services.webhooks.ordering for the rule.
+    services.mirror.ordering for the rule.
     """
 
     source_created = fields.BigIntField(default=0)

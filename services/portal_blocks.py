@@ -12,6 +12,7 @@ from typing import Any
 
 from services.errors import BadUserInput, NotFound
 from services.models import PortalBlock
+from services.text import safe_text
 from services.urls import RedirectPolicy, https_asset_url
 from services.views import view_of
 
@@ -43,10 +44,12 @@ class PortalBlocks:
 
     async def save(self, block: BlockInput) -> PortalBlockView:
         """Create a block, or update the one `block.id` names (NOT_FOUND when there is none)."""
-        title = block.title.strip()
+        title = safe_text(block.title.strip(), field="title")
         if not title or len(title) > MAX_TITLE_LENGTH:
             raise BadUserInput(f"title must have 1 to {MAX_TITLE_LENGTH} characters.")
-        subtitle = (block.subtitle or "").strip() or None
+        subtitle = (
+            safe_text((block.subtitle or "").strip(), field="subtitle", multiline=True) or None
+        )
         if subtitle is not None and len(subtitle) > MAX_SUBTITLE_LENGTH:
             raise BadUserInput(f"subtitle must have at most {MAX_SUBTITLE_LENGTH} characters.")
         background = block.background_image_url or None

@@ -7,16 +7,18 @@ object, so portal sessions created before and after an admin's change use one co
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, cast
 
 from tortoise.exceptions import IntegrityError
 
+from services.catalog import Catalog
 from services.errors import BadUserInput
 from services.models import PortalConfiguration
-from services.plans import Catalog
-from services.stripe_gateway import StripeGateway
+from services.stripe_gateway import StripeGateway, idempotency_key
+from services.text import safe_text
 from services.urls import RedirectPolicy
 
 if TYPE_CHECKING:
@@ -72,8 +74,13 @@ class PortalConfigurations:
         async with self._saving:
             row = await PortalConfiguration.get_or_none(id=SINGLETON_ID)
             if row is None:
+                # Keyed by its content: a create cut short (deadline, lost answer) and sent
+                # again gets the configuration Stripe already made, not a second one.
+                key = idempotency_key("portal-configuration", json.dumps(params, sort_keys=True))
                 created = await self._stripe.call(
-                    lambda v1: v1.billing_portal.configurations.create_async(params)
+                    lambda v1: v1.billing_portal.configurations.create_async(
+                        params, {"idempotency_key": key}
+                    )
                 )
                 try:
                     row = await PortalConfiguration.create(
@@ -108,9 +115,8 @@ class PortalConfigurations:
     async def stripe_id(self) -> str | None:
         """The configuration portal sessions use; None means Stripe's default one.
 
-        Read once per process, not per session (the bench measured a query per portal session
-        at a fifth of its server CPU): the id never changes after the first save, since later
-        saves update the same object.
+        Read once per process, not per session: the id never changes after the first save,
+        since later saves update the same object.
         """
         if self._known_id is None and time.monotonic() >= self._recheck_at:
             ids = await PortalConfiguration.filter(id=SINGLETON_ID).values_list(
@@ -126,7 +132,7 @@ class PortalConfigurations:
         """Validate `options` completely (before any Stripe call) and build Stripe's params."""
         if options.cancellation_mode not in CANCELLATION_MODES:
             raise BadUserInput(f"cancellationMode must be one of {', '.join(CANCELLATION_MODES)}.")
-        headline = options.headline or ""
+        headline = safe_text(options.headline or "", field="headline")
         if len(headline) > MAX_HEADLINE_LENGTH:
             raise BadUserInput(f"headline must have at most {MAX_HEADLINE_LENGTH} characters.")
         return_url = options.default_return_url or ""

@@ -1,15 +1,17 @@
 """The only door to Stripe: one async `StripeClient`, idempotency keys, and one error mapping.
 
 Services pass a function of the client's `v1` namespace to `StripeGateway.call`, so every Stripe
-call in the code base goes through the same retries and the same translation of stripe's
-exceptions into the contract's `PAYMENT_PROVIDER_ERROR` / `PAYMENT_PROVIDER_UNAVAILABLE`.
+call in the code base goes through the same retries, the same deadline and the same translation
+of stripe's exceptions into the contract's `PAYMENT_PROVIDER_ERROR` /
+`PAYMENT_PROVIDER_UNAVAILABLE`.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import AsyncIterable, Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
@@ -22,6 +24,12 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
+
+# A user waits for most Stripe calls: past this, an answer is worth less than a clear "try again".
+DEFAULT_DEADLINE_SECONDS = 10.0
+DEFAULT_MAX_NETWORK_RETRIES = 2
+DEFAULT_TIMEOUT_SECONDS = 20.0
+MAX_LOGGED_MESSAGE_LENGTH = 200
 
 
 def idempotency_key(*parts: str) -> str:
@@ -44,17 +52,79 @@ def translate(error: stripe.StripeError) -> PaymentProviderError | PaymentProvid
     return PaymentProviderError("The payment provider refused the request.")
 
 
+class DeadlineHTTPXClient(stripe.HTTPXClient):
+    """stripe's httpx client, with one deadline over each request and all of its retries.
+
+    A Stripe that accepts connections and never answers would otherwise hold the caller for
+    every attempt's full timeout plus the back-off between attempts. The deadline wraps the SDK's
+    own retry loop, so it also covers requests the SDK makes on its own (the next page of a
+    list). Running out of time raises the SDK's connection error, which the gateway reports as
+    PAYMENT_PROVIDER_UNAVAILABLE; a create cut short is safe to send again, because every create
+    carries an idempotency key derived from what it creates.
+    """
+
+    def __init__(self, *, timeout_seconds: float, deadline_seconds: float) -> None:
+        # One attempt never outlives the deadline (an attempt cut short by it is not retried).
+        super().__init__(timeout=min(timeout_seconds, deadline_seconds))
+        self.deadline_seconds = deadline_seconds
+
+    async def request_with_retries_async(
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str],
+        post_data: Any = None,
+        max_network_retries: int | None = None,
+        *,
+        _usage: list[str] | None = None,
+    ) -> tuple[Any, int, Any]:
+        return await self._within_deadline(
+            super().request_with_retries_async(
+                method, url, headers, post_data, max_network_retries, _usage=_usage
+            )
+        )
+
+    async def request_stream_with_retries_async(
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str],
+        post_data: Any = None,
+        max_network_retries: int | None = None,
+        *,
+        _usage: list[str] | None = None,
+    ) -> tuple[AsyncIterable[bytes], int, Any]:
+        return await self._within_deadline(
+            super().request_stream_with_retries_async(
+                method, url, headers, post_data, max_network_retries, _usage=_usage
+            )
+        )
+
+    async def _within_deadline(self, request: Awaitable[T]) -> T:
+        try:
+            async with asyncio.timeout(self.deadline_seconds):
+                return await request
+        except TimeoutError:
+            raise stripe.APIConnectionError(  # type: ignore[no-untyped-call]
+                f"No answer from Stripe within the {self.deadline_seconds:g} s deadline.",
+                should_retry=False,
+            ) from None
+
+
 class StripeGateway:
     def __init__(
         self,
         *,
         api_key: str,
         api_base: str,
-        max_network_retries: int = 2,
-        timeout_seconds: float = 20.0,
+        max_network_retries: int = DEFAULT_MAX_NETWORK_RETRIES,
+        timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS,
+        deadline_seconds: float = DEFAULT_DEADLINE_SECONDS,
     ) -> None:
         self.api_base = api_base
-        self._http = stripe.HTTPXClient(timeout=timeout_seconds)
+        self._http = DeadlineHTTPXClient(
+            timeout_seconds=timeout_seconds, deadline_seconds=deadline_seconds
+        )
         self._client = stripe.StripeClient(
             api_key,
             base_addresses={"api": api_base, "files": api_base, "connect": api_base},
@@ -73,7 +143,9 @@ class StripeGateway:
                     "stripe_status": error.http_status,
                     "stripe_code": error.code,
                     "stripe_request_id": error.request_id,
-                    "error": str(error),
+                    # Stripe's messages quote the values they refuse (an email from a token):
+                    # enough of it to debug, never a whole value of any size.
+                    "error": str(error)[:MAX_LOGGED_MESSAGE_LENGTH],
                 },
             )
             raise translate(error) from error

@@ -11,11 +11,11 @@ from services.auth import Principal
 from services.models import User
 
 # Enough for every recently active customer of one instance; the oldest are read again.
-MAX_CACHED_ACCOUNTS = 50_000
+MAX_CACHED_USERS = 50_000
 
 
 @dataclass(frozen=True, slots=True)
-class Account:
+class BillingUser:
     """Who the caller is to the services: ids only, so no layer above them holds a row."""
 
     user_id: str
@@ -23,42 +23,42 @@ class Account:
     customer_id: str | None
 
 
-class Accounts:
-    """The callers' accounts, kept in memory once they have a Stripe customer.
+class BillingUsers:
+    """The callers as billing users, kept in memory once they have a Stripe customer.
 
-    Every authenticated request needs its account, and reading (or upserting) the user row was a
-    fifth of a GraphQL request. A user's customer id never changes once set (it is only ever set
-    where it is null, and never cleared), so an account that has one is the same in every
-    instance for as long as the email matches. The email is the one part that can move: a token
-    carrying an email the cached account does not have goes to the database, which stores it,
-    exactly as without the cache. With several instances each keeps its own cache; a token
-    without an email claim shows the email this instance last saw, which another instance may
-    have replaced since (the stored row stays the source of truth, and tokens normally carry
-    the same claims on every request). Accounts without a customer are always read, so a link a
+    Every authenticated request needs its billing user, which would otherwise cost a read (or an
+    upsert) of the user row each time. A user's customer id never changes once set (it
+    is only ever set where it is null, and never cleared), so a billing user that has one is the
+    same in every instance for as long as the email matches. The email is the one part that can
+    move: a token carrying an email the cached user does not have goes to the database, which
+    stores it, exactly as without the cache. With several instances each keeps its own cache; a
+    token without an email claim shows the email this instance last saw, which another instance
+    may have replaced since (the stored row stays the source of truth, and tokens normally carry
+    the same claims on every request). Users without a customer are always read, so a link a
     checkout or a webhook (in any instance) makes shows up on the next request.
     """
 
-    def __init__(self, max_size: int = MAX_CACHED_ACCOUNTS) -> None:
+    def __init__(self, max_size: int = MAX_CACHED_USERS) -> None:
         self._max_size = max_size
-        self._linked: OrderedDict[str, Account] = OrderedDict()
+        self._linked: OrderedDict[str, BillingUser] = OrderedDict()
 
-    async def ensure(self, principal: Principal) -> Account:
-        """The principal's account, their user created on first use (see the class docstring)."""
+    async def ensure(self, principal: Principal) -> BillingUser:
+        """The principal as a billing user, their row created on first use (see the class)."""
         cached = self._linked.get(principal.subject)
         if cached is not None and (not principal.email or principal.email == cached.email):
             self._linked.move_to_end(principal.subject)
             return cached
-        account = await ensure_account(principal)
-        if account.customer_id is not None:
-            self._linked[principal.subject] = account
+        user = await ensure_billing_user(principal)
+        if user.customer_id is not None:
+            self._linked[principal.subject] = user
             self._linked.move_to_end(principal.subject)
             if len(self._linked) > self._max_size:
                 self._linked.popitem(last=False)
-        return account
+        return user
 
 
-async def ensure_account(principal: Principal) -> Account:
-    """The principal's account, creating its user once even under concurrent first requests."""
+async def ensure_billing_user(principal: Principal) -> BillingUser:
+    """The principal as a billing user, their row created once even by concurrent first requests."""
     user = await User.get_or_none(external_id=principal.subject)
     if user is None:
         try:
@@ -69,7 +69,7 @@ async def ensure_account(principal: Principal) -> Account:
     if principal.email and user.email != principal.email:
         user.email = principal.email
         await user.save(update_fields=["email", "updated_at"])
-    return Account(user.external_id, user.email, user.stripe_customer_id)
+    return BillingUser(user.external_id, user.email, user.stripe_customer_id)
 
 
 async def stored_customer_id(user_id: str) -> str | None:

@@ -9,24 +9,38 @@ import argparse
 import asyncio
 import sys
 from pathlib import Path
+from typing import Protocol
 
 from rich.console import Console
 
-from billing_portal.settings import Settings
 from simulator.console import print_summary, progress_bar
 from simulator.report import JourneyResult
 from simulator.runner import SimulationConfig, run_simulation
 from simulator.scenarios import SCENARIOS
 
 
-def config_from(args: argparse.Namespace, settings: Settings) -> SimulationConfig:
+class EnvironmentSecrets(Protocol):
+    """What `--target` defaults to: the secrets of this environment's service (its settings)."""
+
+    @property
+    def webhook_secret(self) -> str: ...
+    @property
+    def jwt_secret(self) -> str: ...
+    @property
+    def auth_jwt_audience(self) -> str | None: ...
+    @property
+    def auth_jwt_issuer(self) -> str | None: ...
+
+
+def config_from(args: argparse.Namespace, settings: EnvironmentSecrets) -> SimulationConfig:
     """Options win; a target's secrets default to this environment's (env vars or `.env`)."""
     scenarios = tuple(SCENARIOS) if args.all or not args.scenario else tuple(args.scenario)
+    # An option left out keeps SimulationConfig's own default, which is written there only.
+    given = {name: getattr(args, name) for name in ("concurrency", "seed")}
     return SimulationConfig(
+        **{name: value for name, value in given.items() if value is not None},
         scenarios=scenarios,
         users=args.users,
-        concurrency=args.concurrency,
-        seed=args.seed,
         chaos=args.chaos,
         target=args.target,
         webhook_secret=args.webhook_secret or settings.webhook_secret,
@@ -37,7 +51,7 @@ def config_from(args: argparse.Namespace, settings: Settings) -> SimulationConfi
     )
 
 
-def run(args: argparse.Namespace, settings: Settings) -> int:
+def run(args: argparse.Namespace, settings: EnvironmentSecrets) -> int:
     try:
         config = config_from(args, settings)
     except ValueError as error:

@@ -11,11 +11,11 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from simulator.customer import Customer
+from simulator.app_users import AppUser
 from simulator.naming import Roles
 from simulator.stripe_side.catalog import CARDS, CatalogPrice
+from simulator.stripe_side.customer import StripeCustomer
 from simulator.stripe_side.pages import CheckoutPage, PortalVisit
-from simulator.stripe_side.side import CustomerAccount
 
 SUCCESS_URL = "https://localhost/billing/success?session_id={CHECKOUT_SESSION_ID}"
 CANCEL_URL = "https://localhost/billing/canceled"
@@ -27,25 +27,24 @@ class StepFailed(Exception):
 
 @dataclass
 class Journey:
-    """Who is travelling: their user, their SPA session, their Stripe account, the block."""
+    """Who is travelling: the app user (id, email, signed in), their Stripe customer, the block."""
 
     role: str
     user_id: str
     email: str
-    customer: Customer
-    account: CustomerAccount
+    user: AppUser
+    stripe_customer: StripeCustomer
     catalog: dict[str, CatalogPrice]
     block_id: str
     redirect_url: str
 
     @property
     def roles(self) -> Roles:
-        return self.account.roles
+        return self.stripe_customer.roles
 
     @property
     def subscription_id(self) -> str | None:
-        owner = self.account.customer
-        return owner.subscription.id if owner and owner.subscription else None
+        return self.stripe_customer.subscription_id
 
 
 Action = Callable[[Journey], Awaitable[None]]
@@ -85,17 +84,17 @@ def in_portal(flow: str, action: PortalAction) -> Action:
     Redirect URL."""
 
     async def act(journey: Journey) -> None:
-        journey.account.clock.advance_days(1)
-        block = await journey.customer.portal_block(journey.block_id)
+        journey.stripe_customer.clock.advance_days(1)
+        block = await journey.user.portal_block(journey.block_id)
         if block is None or block["redirectUrl"] != journey.redirect_url:
             raise StepFailed(f"portalBlock returned {block}, expected the saved block")
-        session = await journey.customer.create_portal_session(journey.block_id, flow)
+        session = await journey.user.create_portal_session(journey.block_id, flow)
         if session["returnUrl"] != journey.redirect_url:
             raise StepFailed(
                 f"createPortalSession returned returnUrl {session['returnUrl']}, "
                 f"expected the block's Redirect URL {journey.redirect_url}"
             )
-        visit = await journey.account.open_portal(session["id"], session["returnUrl"])
+        visit = await journey.stripe_customer.open_portal(session["id"], session["returnUrl"])
         await action(visit, journey)
         back = visit.leave()
         if back != journey.redirect_url:
@@ -126,16 +125,16 @@ def update_card_in_portal(card: str) -> Action:
 
 
 async def billing_period_ends(journey: Journey) -> None:
-    await journey.account.end_billing_period()
+    await journey.stripe_customer.end_billing_period()
 
 
 async def card_declined_at_renewal(journey: Journey) -> None:
-    journey.account.card_starts_declining()
-    await journey.account.end_billing_period()
+    journey.stripe_customer.card_starts_declining()
+    await journey.stripe_customer.end_billing_period()
 
 
 async def trial_ends(journey: Journey) -> None:
-    await journey.account.end_trial()
+    await journey.stripe_customer.end_trial()
 
 
 async def _checkout(
@@ -157,12 +156,12 @@ async def _checkout(
     }
     if trial_days:
         checkout_input["trialDays"] = trial_days
-    session = await journey.customer.create_checkout_session(checkout_input)
-    customer_id = (await journey.customer.viewer())["customerId"]
+    session = await journey.user.create_checkout_session(checkout_input)
+    customer_id = (await journey.user.viewer())["customerId"]
     if customer_id is None:
         raise StepFailed("viewer.customerId is still null after createCheckoutSession")
-    await journey.account.customer_created(customer_id, journey.user_id, journey.email)
-    return await journey.account.open_checkout(
+    await journey.stripe_customer.customer_created(customer_id, journey.user_id, journey.email)
+    return await journey.stripe_customer.open_checkout(
         session["id"],
         entry,
         quantity=quantity,
@@ -173,7 +172,7 @@ async def _checkout(
 
 
 async def _require_listed(journey: Journey, entry: CatalogPrice) -> None:
-    plans = await journey.customer.plans()
+    plans = await journey.user.plans()
     listed = next((plan for plan in plans if plan["priceId"] == entry.price_id), None)
     if listed is None:
         raise StepFailed(f"plans does not list {entry.nickname}, which the catalog published")

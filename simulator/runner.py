@@ -16,10 +16,9 @@ from dataclasses import dataclass
 
 import httpx
 
-from simulator.connections import service_client
-from simulator.customer import Customer, ServiceRefused, ServiceUnreachable
-from simulator.environment import Target, in_process_service, stripe_mock
+from simulator.app_users import AppAdmin, AppUser
 from simulator.expectations import differences, observe
+from simulator.harness import Target, in_process_service
 from simulator.journey import Journey, StepFailed
 from simulator.naming import Roles
 from simulator.report import JourneyResult, Report, StepResult
@@ -27,7 +26,10 @@ from simulator.scenarios import SCENARIOS, Scenario, Step
 from simulator.stripe_side.api import StripeApi, StripeRequestRejected
 from simulator.stripe_side.side import StripeSide
 from simulator.stripe_side.webhooks import Chaos, WebhookEndpoint
-from simulator.tokens import TokenMinter
+from simulator.toolkit.connections import service_client
+from simulator.toolkit.graphql import GraphQLClient, ServiceRefused, ServiceUnreachable
+from simulator.toolkit.stripe_mock import stripe_mock_at
+from simulator.toolkit.tokens import TokenMinter
 
 BLOCK_TITLE = "Manage your subscription"
 EXPECTED_FAILURES = (StepFailed, ServiceRefused, ServiceUnreachable, StripeRequestRejected)
@@ -35,7 +37,7 @@ EXPECTED_FAILURES = (StepFailed, ServiceRefused, ServiceUnreachable, StripeReque
 
 @dataclass(frozen=True)
 class SimulationConfig:
-    """One run. Without `target` the service is started in-process (see simulator.environment).
+    """One run. Without `target` the service is started in-process (see simulator.harness).
 
     `users` defaults to one per scenario; customers take the scenarios in turn. `namespace`
     keeps the ids of one run apart from another's in a shared database; it never reaches the
@@ -127,20 +129,27 @@ class Stage:
     side: StripeSide
     http: httpx.AsyncClient
 
-    def customer(self, subject: str, *, email: str | None = None, admin: bool = False) -> Customer:
+    def _graphql(
+        self, subject: str, *, email: str | None = None, admin: bool = False
+    ) -> GraphQLClient:
         target = self.target
         minter = TokenMinter(target.jwt_secret, target.jwt_audience, target.jwt_issuer)
         token = minter.mint(subject, email=email, admin=admin)
-        return Customer(self.http, f"{target.base_url}/graphql", token)
+        return GraphQLClient(self.http, f"{target.base_url}/graphql", token)
+
+    def user(self, user_id: str, email: str) -> AppUser:
+        return AppUser(self._graphql(user_id, email=email))
+
+    def admin(self) -> AppAdmin:
+        return AppAdmin(self._graphql(f"sim-{self.namespace}-admin", admin=True))
 
     async def set_up(self) -> str:
         """Publish the catalog, then save the portal block as an admin; returns its id."""
         published = await self.side.publish_catalog()
         if published.problems:
             raise SetupFailed(f"publishing the catalog: {published.problems[0]}")
-        admin = self.customer(f"sim-{self.namespace}-admin", admin=True)
         redirect_url = self.config.redirect_url
-        block = await admin.save_portal_block(BLOCK_TITLE, redirect_url)
+        block = await self.admin().save_portal_block(BLOCK_TITLE, redirect_url)
         if block["redirectUrl"] != redirect_url:
             raise SetupFailed(f"savePortalBlock stored redirectUrl {block['redirectUrl']}")
         return str(block["id"])
@@ -154,8 +163,10 @@ class Stage:
             role=role,
             user_id=user_id,
             email=email,
-            customer=self.customer(user_id, email=email),
-            account=self.side.account(role, Roles(), Chaos(seeded if self.config.chaos else None)),
+            user=self.user(user_id, email),
+            stripe_customer=self.side.customer_for(
+                role, Roles(), Chaos(seeded if self.config.chaos else None)
+            ),
             catalog=self.side.catalog,
             block_id=block_id,
             redirect_url=self.config.redirect_url,
@@ -171,7 +182,7 @@ def _default_namespace(config: SimulationConfig) -> str:
 @asynccontextmanager
 async def _stage(config: SimulationConfig) -> AsyncIterator[Stage]:
     async with AsyncExitStack() as stack:
-        mock_url = await stack.enter_async_context(stripe_mock(config.stripe_mock_url))
+        mock_url = await stack.enter_async_context(stripe_mock_at(config.stripe_mock_url))
         if config.target is None:
             target = await stack.enter_async_context(
                 in_process_service(
@@ -220,16 +231,16 @@ async def _run_step(journey: Journey, step: Step) -> StepResult:
         await step.action(journey)
     except EXPECTED_FAILURES as error:
         failures.append(str(error))
-    deliveries = journey.account.log.take()
+    deliveries = journey.stripe_customer.log.take()
     failures += deliveries.problems
     if not failures:
         try:
             observed = observe(
-                await journey.customer.viewer(),
+                await journey.user.viewer(),
                 subscription_id=journey.subscription_id,
                 catalog=journey.catalog,
                 roles=journey.roles,
-                clock=journey.account.clock,
+                clock=journey.stripe_customer.clock,
             )
             failures += differences(step.expect, observed)
         except EXPECTED_FAILURES as error:

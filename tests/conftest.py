@@ -15,10 +15,13 @@ from starlette.applications import Starlette
 from tortoise import Tortoise, connections
 
 from billing_portal.app import create_app
+from billing_portal.bootstrap import bootstrap, stripe_gateway_for
 from billing_portal.database import close_database, migrate, open_database
 from billing_portal.settings import Settings, load_settings
-from billing_portal.stripe_mock import StripeMockServer, StripeMockUnavailable
-from services.auth import TokenVerifier
+from services.container import Services
+from services.stripe_gateway import StripeGateway
+from simulator.toolkit.stripe_mock import StripeMockServer, StripeMockUnavailable
+from simulator.toolkit.tokens import TokenMinter
 from tests.support import (
     configured_postgres_url,
     create_postgres_database,
@@ -111,10 +114,21 @@ def settings(stripe_mock: StripeMockServer, database: str) -> Settings:
 
 
 @pytest.fixture
-async def app(settings: Settings) -> AsyncIterator[Starlette]:
-    application = create_app(settings, manage_database=False)
-    yield application
-    await application.state.services.close()
+def stripe_gateway(settings: Settings) -> StripeGateway:
+    """The gateway the app's services use (the API tests swap in one that records)."""
+    return stripe_gateway_for(settings)
+
+
+@pytest.fixture
+async def services(settings: Settings, stripe_gateway: StripeGateway) -> AsyncIterator[Services]:
+    built = bootstrap(settings, stripe=stripe_gateway)
+    yield built
+    await built.close()
+
+
+@pytest.fixture
+def app(settings: Settings, services: Services) -> Starlette:
+    return create_app(settings, services=services, manage_database=False)
 
 
 @pytest.fixture
@@ -127,12 +141,8 @@ async def client(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
 @pytest.fixture
 def token_for(settings: Settings) -> TokenFactory:
     """`token_for("user-1", email=..., admin=True)` mints a valid bearer token for the app."""
-    verifier = TokenVerifier(
-        secret=settings.jwt_secret,
-        audience=settings.auth_jwt_audience,
-        issuer=settings.auth_jwt_issuer,
-    )
-    return verifier.mint
+    minter = TokenMinter(settings.jwt_secret, settings.auth_jwt_audience, settings.auth_jwt_issuer)
+    return minter.mint
 
 
 @pytest.fixture

@@ -10,6 +10,9 @@ import asyncpg
 import httpx
 import pytest
 
+from simulator.toolkit.graphql import GraphQLClient
+from simulator.toolkit.graphql import error_codes as error_codes
+
 
 def in_ci() -> bool:
     return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -60,14 +63,8 @@ async def graphql(
     *,
     token: str | None = None,
 ) -> dict[str, Any]:
-    headers = {"authorization": f"Bearer {token}"} if token else {}
-    response = await client.post(
-        "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
-    )
+    """The whole answer (`data` and `errors`), which must be an HTTP 200."""
+    response = await GraphQLClient(client, token=token).post(query, variables)
     assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()
     return body
-
-
-def error_codes(body: dict[str, Any]) -> list[str]:
-    return [error.get("extensions", {}).get("code") for error in body.get("errors") or []]

@@ -1,7 +1,5 @@
-"""Stripe webhooks: verification, the event log, and the mirror kept exact by newer-wins.
-
-See `service` for the flow, `ordering` for the rule that makes every delivery order converge,
-and `handlers` for what each event type changes.
+"""Stripe webhook delivery: verification, the event envelope, the event log and the endpoint's
+use case. What an event changes in the mirror is `services.mirror`'s job.
 """
 
 from services.webhooks.errors import EventNotStored, WebhookRejected

@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from services.mirror import Snapshot
 from services.webhooks.errors import WebhookRejected
-
-Snapshot = dict[str, Any]
 
 
 @dataclass(frozen=True, slots=True)

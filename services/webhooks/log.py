@@ -14,10 +14,11 @@ from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import F
+from tortoise.functions import Count
 
 from services.models import StripeEvent
+from services.sql import insert_statement
 from services.webhooks.events import Event
-from services.webhooks.store import insert_statement
 
 MAX_ERROR_CHARS = 2000
 
@@ -99,3 +100,19 @@ async def failed_payloads() -> list[dict[str, object]]:
         .values_list("payload", flat=True)
     )
     return [dict(payload) for payload in payloads]
+
+
+async def counts_by_status(id_prefix: str = "") -> dict[EventStatus, int]:
+    """How many stored events (whose id starts with `id_prefix`) are in each status.
+
+    Every status is present, zeros included, so a caller comparing acknowledged deliveries with
+    stored and applied events (`billing-portal events`, the bench) reads the log, not its rows.
+    """
+    events = StripeEvent.filter(id__startswith=id_prefix) if id_prefix else StripeEvent.all()
+    grouped = await (
+        events.annotate(count=Count("id")).group_by("status").values_list("status", "count")
+    )
+    counts = dict.fromkeys(EventStatus, 0)
+    for status, count in grouped:
+        counts[EventStatus(str(status))] = int(count)
+    return counts

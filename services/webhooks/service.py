@@ -17,14 +17,12 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
+from services.mirror import FAMILIES, Family, Phase, Snapshot, event_version, phase_of
 from services.stripe_gateway import StripeGateway
 from services.webhooks import log as event_log
 from services.webhooks.errors import EventNotStored
-from services.webhooks.events import Event, Snapshot, parse_event
-from services.webhooks.handlers import FAMILIES
-from services.webhooks.handlers.base import Family
+from services.webhooks.events import Event, parse_event
 from services.webhooks.log import EventStatus
-from services.webhooks.ordering import Phase, event_version, phase_of
 from services.webhooks.signature import verify_event
 
 logger = logging.getLogger(__name__)

@@ -1,12 +1,11 @@
-"""Is this body a Stripe event signed with our secret, recently? (contract section 5)
+"""Is this body a Stripe event signed with our secret, recently?
 
 stripe's own `WebhookSignature.verify_header` (the check `Webhook.construct_event` runs) tests
 the HMAC of every `v1` signature in the header (several during a secret rotation) and rejects
 timestamps older than the tolerance. The body is then parsed once with `json.loads`:
-construct_event would also build a tree of StripeObjects, which tripled the cost of an event
-(measured with tests/webhooks/ingest_rate.py) for a dict the handlers read anyway. The timestamp
-check is one-sided, so a timestamp far in the future (a replay prepared in advance, or a skewed
-signer) is refused here first.
+construct_event would also build a tree of StripeObjects, a costly copy of the dict the
+handlers read anyway. The timestamp check is one-sided, so a timestamp far in the future (a
+replay prepared in advance, or a skewed signer) is refused here first.
 """
 
 from __future__ import annotations

@@ -14,6 +14,10 @@ from typing import Any, Literal, Protocol
 import stripe
 
 from simulator.bench.http1 import ConnectionPool, encode_headers
+from simulator.toolkit.events import event_body, event_envelope
+from simulator.toolkit.graphql import bearer_headers, graphql_payload
+from simulator.toolkit.signing import webhook_headers
+from simulator.toolkit.versions import STRIPE_MOCK_API_VERSION
 
 OK = 200
 
@@ -55,33 +59,22 @@ class HttpDriver:
 def graphql_request(
     query: str, variables: dict[str, Any] | None = None, token: str | None = None
 ) -> tuple[dict[str, str], bytes]:
-    headers = {"content-type": "application/json"}
-    if token is not None:
-        headers["authorization"] = f"Bearer {token}"
-    return headers, json.dumps({"query": query, "variables": variables or {}}).encode()
+    headers = {"content-type": "application/json", **bearer_headers(token)}
+    return headers, json.dumps(graphql_payload(query, variables)).encode()
 
 
 def signed_event(
     event_id: str, event_type: str, data_object: dict[str, Any], secret: str
 ) -> tuple[dict[str, str], bytes]:
-    """A Stripe event as Stripe delivers it: JSON body plus its `Stripe-Signature` header."""
-    event = {
-        "id": event_id,
-        "object": "event",
-        "api_version": "2026-08-26.dahlia",  # the pinned stripe-mock's spec
-        "created": int(time.time()),
-        "livemode": False,
-        "pending_webhooks": 1,
-        "request": {"id": None, "idempotency_key": None},
-        "type": event_type,
-        "data": {"object": data_object},
-    }
-    payload = json.dumps(event)
-    signature = stripe.WebhookSignature.generate_signature_header(payload, secret)
-    return (
-        {"content-type": "application/json", "stripe-signature": signature},
-        payload.encode(),
+    """A Stripe event as Stripe delivers it: JSON body plus its `Stripe-Signature` header.
+
+    The objects come from stripe-mock, so the envelope carries the API version of its spec.
+    """
+    event = event_envelope(
+        event_id, event_type, data_object, int(time.time()), api_version=STRIPE_MOCK_API_VERSION
     )
+    body = event_body(event)
+    return webhook_headers(body, secret), body
 
 
 @dataclass

@@ -12,12 +12,13 @@ from dataclasses import dataclass
 
 import uvloop
 
-from billing_portal.settings import DEV_JWT_SECRET, DEV_WEBHOOK_SECRET
-from simulator import SimulationConfig, run_simulation
 from simulator.bench.load import LoadProcess
+from simulator.bench.process_stats import cpu_seconds, peak_rss_mib, reset_peak_rss
 from simulator.bench.report import WorkloadResult
-from simulator.bench.servers import ServerProcess, cpu_seconds, peak_rss_mib, reset_peak_rss
+from simulator.bench.service import ServiceSecrets
 from simulator.bench.stats import Samples
+from simulator.runner import SimulationConfig, run_simulation
+from simulator.toolkit.servers import ChildServer
 
 SIMULATOR = "simulator"
 JOURNEY_SCENARIO = "subscribe_then_cancel_in_portal"
@@ -63,7 +64,11 @@ def simulate_in_worker(config: SimulationConfig) -> JourneyOutcome:
 
 
 def run_journeys(
-    load: LoadProcess, service: ServerProcess, stripe_mock_url: str, options: JourneyOptions
+    load: LoadProcess,
+    service: ChildServer,
+    stripe_mock_url: str,
+    service_secrets: ServiceSecrets,
+    options: JourneyOptions,
 ) -> WorkloadResult:
     """Run the journeys from the load process against the bench's service."""
     config = SimulationConfig(
@@ -71,8 +76,8 @@ def run_journeys(
         users=options.journeys,
         concurrency=options.concurrency,
         target=service.url,
-        webhook_secret=DEV_WEBHOOK_SECRET,
-        jwt_secret=DEV_JWT_SECRET,
+        webhook_secret=service_secrets.webhook_secret,
+        jwt_secret=service_secrets.jwt_secret,
         stripe_mock_url=stripe_mock_url,
     )
     measured_rss = reset_peak_rss(service.pid)

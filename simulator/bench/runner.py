@@ -1,33 +1,41 @@
 """One bench run: stripe-mock, the service and the baseline server as child processes, seeded
 over HTTP, then each workload and its floor loaded in turn from the load process.
+
+The bench is an operator and a client, never an insider (see simulator.bench.service): what the
+service stored is checked through its command line and its GraphQL API.
 """
 
 from __future__ import annotations
 
 import asyncio
-import os
-import sqlite3
-import subprocess
-import sys
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import httpx
 
-from billing_portal.settings import DEV_JWT_SECRET, DEV_STRIPE_API_KEY, DEV_WEBHOOK_SECRET
-from billing_portal.stripe_mock import StripeMockServer
-from services.auth import TokenVerifier
 from simulator.bench import seed
 from simulator.bench.errors import BenchFailed
 from simulator.bench.journeys import SIMULATOR, JourneyOptions, run_journeys
 from simulator.bench.load import LoadPlan, LoadProcess
+from simulator.bench.process_stats import cpu_seconds, peak_rss_mib, reset_peak_rss
 from simulator.bench.report import BenchReport, WorkloadResult
 from simulator.bench.seed import SeedFailed
-from simulator.bench.servers import ServerProcess, cpu_seconds, peak_rss_mib, reset_peak_rss
+from simulator.bench.service import (
+    ServiceSecrets,
+    service_command,
+    service_environment,
+    service_server,
+    stored_events,
+)
 from simulator.bench.stats import Samples
 from simulator.bench.workloads import WEBHOOK_EVENT_PREFIX, WORKLOADS, Targets, Workload
+from simulator.toolkit.graphql import GraphQLClient, ServiceRefused, ServiceUnreachable
+from simulator.toolkit.servers import ChildServer, ServerDidNotStart
+from simulator.toolkit.stripe_mock import StripeMockServer
+from simulator.toolkit.tokens import TokenMinter
 
 TOKEN_TTL_SECONDS = 6 * 3600
 MIN_USERS = 8
@@ -60,80 +68,65 @@ class BenchOptions:
 
 
 Progress = Callable[[str], None]
-
-
-def service_environment(database_url: str, stripe_api_base: str) -> dict[str, str]:
-    """The service as `make run` starts it, on the bench's database, stripe-mock and no limit."""
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("AUTH_JWT_", "STRIPE_", "CORS_", "ALLOWED_"))
-    }
-    environment.update(
-        BILLING_ENV="test",
-        DATABASE_URL=database_url,
-        STRIPE_API_BASE=stripe_api_base,
-        STRIPE_API_KEY=DEV_STRIPE_API_KEY,
-        STRIPE_WEBHOOK_SECRET=DEV_WEBHOOK_SECRET,
-        AUTH_JWT_SECRET=DEV_JWT_SECRET,
-        RATE_LIMIT_SESSIONS_PER_MINUTE="0",
-    )
-    return environment
-
-
-def migrate(environment: Mapping[str, str]) -> None:
-    finished = subprocess.run(
-        [sys.executable, "-m", "billing_portal.cli", "migrate"],
-        env=dict(environment),
-        check=False,
-        capture_output=True,
-        text=True,
-    )
-    if finished.returncode != 0:
-        raise BenchFailed(f"migrating the bench database failed: {finished.stderr.strip()}")
+BASELINE_SERVER = ("uvicorn", "simulator.bench.baseline_app:app")
+SUBSCRIPTION_IDS_QUERY = "query SubscriptionIds { viewer { subscriptions { id } } }"
 
 
 async def seed_targets(
-    service: ServerProcess, baseline: ServerProcess, stripe_mock_url: str, users: int
+    service: ChildServer,
+    baseline: ChildServer,
+    stripe_mock_url: str,
+    service_secrets: ServiceSecrets,
+    users: int,
 ) -> Targets:
-    tokens = TokenVerifier(secret=DEV_JWT_SECRET)
+    tokens = TokenMinter(service_secrets.jwt_secret)
     user_tokens = [
         tokens.mint(f"bench-user-{index}", ttl_seconds=TOKEN_TTL_SECONDS) for index in range(users)
     ]
     async with httpx.AsyncClient(base_url=service.url, timeout=60.0) as http:
         catalog = await seed.recurring_plan(http)
         customers = await seed.customers(http, catalog, user_tokens)
-        template = await seed.subscription_template(stripe_mock_url, DEV_STRIPE_API_KEY)
+        template = await seed.subscription_template(stripe_mock_url, service_secrets.api_key)
         subscriptions = await seed.subscriptions(
-            http, DEV_WEBHOOK_SECRET, template, catalog, customers
+            http, service_secrets.webhook_secret, template, catalog, customers
         )
     return Targets(
         service_url=service.url,
         baseline_url=baseline.url,
         stripe_mock_url=stripe_mock_url,
-        api_key=DEV_STRIPE_API_KEY,
-        webhook_secret=DEV_WEBHOOK_SECRET,
+        api_key=service_secrets.api_key,
+        webhook_secret=service_secrets.webhook_secret,
         catalog=catalog,
         customers=tuple(customers),
         subscriptions=tuple(subscriptions),
     )
 
 
-def stored_rows(database_path: Path, sql: str, *parameters: str) -> int:
-    """Read the service's SQLite file read-only (each 200 was answered after its commit)."""
-    with sqlite3.connect(f"file:{database_path}?mode=ro", uri=True) as connection:
-        (count,) = connection.execute(sql, parameters).fetchone()
-    return int(count)
+async def mirrored_subscriptions(targets: Targets) -> int:
+    """The subscriptions the bench's users see in their viewer, read the way the app reads them."""
+    async with httpx.AsyncClient(base_url=targets.service_url, timeout=60.0) as http:
+
+        async def seen_by(token: str) -> int:
+            data = await GraphQLClient(http, token=token).data(
+                "SubscriptionIds", SUBSCRIPTION_IDS_QUERY
+            )
+            return len(data["viewer"]["subscriptions"])
+
+        try:
+            seen = await asyncio.gather(*(seen_by(c.token) for c in targets.customers))
+        except (ServiceRefused, ServiceUnreachable) as error:
+            raise BenchFailed(f"reading the mirrored subscriptions: {error}") from None
+    return sum(seen)
 
 
 def run_workload(
     workload: Workload,
     targets: Targets,
     load: LoadProcess,
-    service: ServerProcess,
-    baseline: ServerProcess,
+    service: ChildServer,
+    baseline: ChildServer,
     options: BenchOptions,
-    database_path: Path,
+    environment: Mapping[str, str],
 ) -> WorkloadResult:
     """Alternate floor and service in short rounds, so a neighbour's burst hits both sides."""
     floor, samples = Samples(), Samples()
@@ -159,18 +152,14 @@ def run_workload(
         "floor_cpu_ms_per_request": floor.server_cpu_ms_per_request(),
     }
     if workload.counts_events:
-        stored = stored_rows(
-            database_path,
-            "SELECT COUNT(*) FROM stripe_events WHERE id LIKE ?",
-            f"{WEBHOOK_EVENT_PREFIX}%",
-        )
+        by_status = stored_events(environment, WEBHOOK_EVENT_PREFIX)
+        applied = by_status["processed"] + by_status["ignored"]
         details |= {
             "events_accepted": samples.accepted_total,
-            "events_stored": stored,
-            "lost_events": samples.accepted_total - stored,
-            "mirrored_subscriptions": stored_rows(
-                database_path, "SELECT COUNT(*) FROM subscriptions"
-            ),
+            "events_stored": sum(by_status.values()),
+            "events_applied": applied,
+            "lost_events": samples.accepted_total - applied,
+            "mirrored_subscriptions": asyncio.run(mirrored_subscriptions(targets)),
         }
     return WorkloadResult(
         name=workload.name,
@@ -184,45 +173,45 @@ def run_workload(
     )
 
 
+@contextmanager
+def started(*servers: ChildServer) -> Iterator[None]:
+    """Every server running until the block ends; one that does not start fails the run."""
+    with ExitStack() as stack:
+        for server in servers:
+            try:
+                stack.enter_context(server)
+            except ServerDidNotStart as error:
+                raise BenchFailed(str(error)) from None
+        yield
+
+
 def run_bench(options: BenchOptions, progress: Progress) -> BenchReport:
     unknown = sorted(set(options.workloads) - set(ALL_WORKLOADS))
     if unknown:
         raise BenchFailed(f"unknown workload(s) {unknown}; choose from {list(ALL_WORKLOADS)}")
     http_workloads = [name for name in options.workloads if name in WORKLOADS]
+    service_secrets = ServiceSecrets.generate()
     results: list[WorkloadResult] = []
     with tempfile.TemporaryDirectory(prefix="billing-bench-") as folder, StripeMockServer() as mock:
         work = Path(folder)
-        database_path = work / "bench.db"
-        environment = service_environment(f"sqlite://{database_path}", mock.url)
-        migrate(environment)
-        service = ServerProcess(
-            name="service",
-            arguments=["billing_portal.cli", "serve"],
-            log_path=work / "service.log",
-            environment=environment,
-            probe="/healthz",
+        environment = service_environment(
+            f"sqlite://{work / 'bench.db'}", mock.url, service_secrets
         )
-        baseline = ServerProcess(
-            name="baseline",
-            arguments=[
-                "uvicorn",
-                "simulator.bench.baseline_app:app",
-                "--no-access-log",
-                "--log-level",
-                "warning",
-            ],
-            log_path=work / "baseline.log",
-            environment=os.environ,
+        service_command(environment, "migrate")
+        service = service_server(environment, work / "service.log")
+        baseline = ChildServer.python_module(
+            "baseline",
+            [*BASELINE_SERVER, "--no-access-log", "--log-level", "warning"],
             probe="/graphql",
+            log_path=work / "baseline.log",
         )
-        with service, baseline, LoadProcess() as load:
+        with started(service, baseline), LoadProcess() as load:
             if http_workloads:
                 progress("seeding users, customers and subscriptions over HTTP")
+                users = max(options.concurrency, MIN_USERS)
                 try:
                     targets = asyncio.run(
-                        seed_targets(
-                            service, baseline, mock.url, users=max(options.concurrency, MIN_USERS)
-                        )
+                        seed_targets(service, baseline, mock.url, service_secrets, users)
                     )
                 except SeedFailed as error:
                     raise SeedFailed(f"{error}\nservice log:\n{service.log_tail()}") from None
@@ -230,11 +219,11 @@ def run_bench(options: BenchOptions, progress: Progress) -> BenchReport:
                 progress(f"workload {name}")
                 if name == SIMULATOR:
                     journeys = JourneyOptions(options.journeys, options.journey_concurrency)
-                    results.append(run_journeys(load, service, mock.url, journeys))
+                    results.append(run_journeys(load, service, mock.url, service_secrets, journeys))
                     continue
                 results.append(
                     run_workload(
-                        WORKLOADS[name], targets, load, service, baseline, options, database_path
+                        WORKLOADS[name], targets, load, service, baseline, options, environment
                     )
                 )
     return BenchReport(options=asdict(options), results=results)

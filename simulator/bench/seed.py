@@ -12,15 +12,16 @@ from typing import Any
 
 import httpx
 
-from simulator.bench.drivers import graphql_request, signed_event
+from simulator.bench.drivers import signed_event
 from simulator.bench.errors import BenchFailed
+from simulator.toolkit.graphql import GraphQLClient, ServiceRefused, ServiceUnreachable
 
 RETURN_URL = "http://127.0.0.1/account"
-PLANS_QUERY = "query { plans { priceId productId interval } }"
+PLANS_QUERY = "query Plans { plans { priceId productId interval } }"
 CHECKOUT_MUTATION = (
-    "mutation($input: CheckoutInput!) { createCheckoutSession(input: $input) { id url } }"
+    "mutation Checkout($input: CheckoutInput!) { createCheckoutSession(input: $input) { id url } }"
 )
-CUSTOMER_QUERY = "query { viewer { customerId } }"
+CUSTOMER_QUERY = "query CustomerId { viewer { customerId } }"
 SUBSCRIPTIONS_PER_USER = 3
 
 
@@ -40,20 +41,24 @@ class Catalog:
     product_id: str
 
 
-async def post_graphql(
-    http: httpx.AsyncClient, query: str, variables: dict[str, Any] | None, token: str | None
+async def graphql_data(
+    http: httpx.AsyncClient,
+    operation: str,
+    document: str,
+    variables: dict[str, Any] | None = None,
+    token: str | None = None,
 ) -> dict[str, Any]:
-    headers, body = graphql_request(query, variables, token)
-    response = await http.post("/graphql", content=body, headers=headers)
-    answer: dict[str, Any] = response.json()
-    if response.status_code != httpx.codes.OK or answer.get("errors"):
-        raise SeedFailed(f"{query.split('{')[0].strip() or 'query'}: {response.text[:300]}")
-    data: dict[str, Any] = answer["data"]
+    try:
+        data: dict[str, Any] = await GraphQLClient(http, token=token).data(
+            operation, document, variables
+        )
+    except (ServiceRefused, ServiceUnreachable) as error:
+        raise SeedFailed(str(error)) from None
     return data
 
 
 async def recurring_plan(http: httpx.AsyncClient) -> Catalog:
-    plans = (await post_graphql(http, PLANS_QUERY, None, None))["plans"]
+    plans = (await graphql_data(http, "Plans", PLANS_QUERY))["plans"]
     for plan in plans:
         if plan.get("interval"):
             return Catalog(price_id=plan["priceId"], product_id=plan["productId"])
@@ -72,8 +77,9 @@ async def customers(http: httpx.AsyncClient, catalog: Catalog, tokens: list[str]
     """Give each user a Stripe customer the way the app does: their first checkout."""
 
     async def one(token: str) -> Customer:
-        await post_graphql(http, CHECKOUT_MUTATION, {"input": checkout_input(catalog)}, token)
-        viewer = (await post_graphql(http, CUSTOMER_QUERY, None, token))["viewer"]
+        checkout = {"input": checkout_input(catalog)}
+        await graphql_data(http, "Checkout", CHECKOUT_MUTATION, checkout, token)
+        viewer = (await graphql_data(http, "CustomerId", CUSTOMER_QUERY, token=token))["viewer"]
         if not viewer["customerId"]:
             raise SeedFailed("a checkout left the viewer without a customer id")
         return Customer(token=token, customer_id=viewer["customerId"])

@@ -6,24 +6,35 @@ signed webhooks.
 
     side = StripeSide(StripeApi(stripe_mock_url), WebhookEndpoint(http, url, secret), namespace)
     await side.publish_catalog()                        # product/price.created for side.catalog
-    account = side.account("customer 1", Roles(), Chaos(None))
-    await account.customer_created(customer_id, user_id, email)   # the service made it
-    page = await account.open_checkout(session_id, side.catalog["basic"], quantity=1,
-                                       trial_days=None, success_url=..., cancel_url=...)
+    customer = side.customer_for("customer 1", Roles(), Chaos(None))
+    await customer.customer_created(customer_id, user_id, email)  # the service made it
+    page = await customer.open_checkout(session_id, side.catalog["basic"], quantity=1,
+                                        trial_days=None, success_url=..., cancel_url=...)
     await page.complete(CARDS["visa"])                  # or: await page.abandon()
-    visit = await account.open_portal(portal_session_id, return_url)
+    visit = await customer.open_portal(portal_session_id, return_url)
     await visit.cancel(at_period_end=True)              # switch_plan(...), update_card(...)
     visit.leave()                                       # the return URL Stripe sends them to
-    await account.end_billing_period()                  # end_trial(), card_starts_declining()
+    await customer.end_billing_period()                 # end_trial(), card_starts_declining()
 
-`account.log.take()` says what was delivered since the last call and which deliveries the
+`customer.log.take()` says what was delivered since the last call and which deliveries the
 service answered unexpectedly.
+
+Where each job lives, so a new customer action finds its place:
+    customer.py   StripeCustomer: the driver's entry point; time passing (period, trial ends)
+    pages.py      CheckoutPage, PortalVisit: what each button of a hosted page does
+    billing.py    BillingEngine: subscriptions (start, switch, cancel, renew) and one-time payments
+    invoicing.py  Invoicing: invoices issued, charged, paid
+    wallet.py     Wallet: cards attached, made the default, detached
+    context.py    CustomerContext: the customer's graph, and announcing its changes as events
+    outbox.py     EventOutbox: events queued as they happen, delivered when Stripe sends them
+    state.py, objects.py: the graph Stripe keeps, and its objects rendered as the API shows them
 """
 
 from simulator.stripe_side.api import StripeApi, StripeRequestRejected
 from simulator.stripe_side.catalog import CARDS, Card, CatalogPrice
+from simulator.stripe_side.customer import StripeCustomer
 from simulator.stripe_side.pages import CheckoutPage, PortalVisit
-from simulator.stripe_side.side import CustomerAccount, StripeSide
+from simulator.stripe_side.side import StripeSide
 from simulator.stripe_side.webhooks import Chaos, DeliveryLog, WebhookEndpoint
 
 __all__ = [
@@ -32,10 +43,10 @@ __all__ = [
     "CatalogPrice",
     "Chaos",
     "CheckoutPage",
-    "CustomerAccount",
     "DeliveryLog",
     "PortalVisit",
     "StripeApi",
+    "StripeCustomer",
     "StripeRequestRejected",
     "StripeSide",
     "WebhookEndpoint",

@@ -1,61 +1,28 @@
-"""Stripe's webhook delivery: event envelopes, signatures, and a seeded chaos of deliveries.
+"""Stripe's webhook delivery: a seeded chaos of deliveries, and the endpoint they are POSTed to.
 
-Genuine deliveries are signed like Stripe signs them (HMAC-SHA256 keyed by the whole `whsec_`
-secret over `f"{t}.{body}"`, header `t=...,v1=...`) with the wall-clock time, because the service
-checks the timestamp against its own clock; the event's `created` comes from the simulated clock.
+Genuine deliveries are signed like Stripe signs them (the toolkit signs with the stripe SDK's own
+helper) with the wall-clock time, because the service checks the timestamp against its own
+clock; the event's `created` comes from the simulated clock.
 """
 
 from __future__ import annotations
 
 import asyncio
 import copy
-import hashlib
-import hmac
-import json
 import random
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-import stripe
 
-from simulator.connections import no_answer
+from simulator.toolkit.connections import no_answer
+from simulator.toolkit.events import event_body
+from simulator.toolkit.signing import webhook_headers
 
-API_VERSION: str = stripe.api_version
 STALE_SECONDS = 3_600
 FORGERIES = ("bad signature", "stale timestamp", "tampered body")
 STRIPE_RETRIES = 3
-
-
-def envelope(
-    event_id: str,
-    event_type: str,
-    data_object: dict[str, Any],
-    created: int,
-    previous_attributes: dict[str, Any] | None = None,
-) -> dict[str, Any]:
-    """The full event as Stripe sends it (a snapshot event of the pinned API version)."""
-    data: dict[str, Any] = {"object": data_object}
-    if previous_attributes is not None:
-        data["previous_attributes"] = previous_attributes
-    return {
-        "id": event_id,
-        "object": "event",
-        "api_version": API_VERSION,
-        "created": created,
-        "data": data,
-        "livemode": False,
-        "pending_webhooks": 1,
-        "request": {"id": None, "idempotency_key": None},
-        "type": event_type,
-    }
-
-
-def signature_header(secret: str, body: bytes, timestamp: int) -> str:
-    signed = f"{timestamp}.".encode() + body
-    digest = hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
-    return f"t={timestamp},v1={digest}"
 
 
 @dataclass
@@ -97,7 +64,7 @@ class Chaos:
         return self._rng is not None
 
     def plan(self, events: list[dict[str, Any]], forged_id: str) -> list[Delivery]:
-        plain = [Delivery(e["type"], _encode(e), None, 0.0) for e in events]
+        plain = [Delivery(e["type"], event_body(e), None, 0.0) for e in events]
         rng = self._rng
         if rng is None or not events:
             return plain
@@ -109,8 +76,8 @@ class Chaos:
         ]
         victim = rng.choice(events)
         forgery = rng.choice(FORGERIES)
-        forged = _encode(_corrupt(victim, forged_id))
-        signed = _encode(victim) if forgery == "tampered body" else None
+        forged = event_body(_corrupt(victim, forged_id))
+        signed = event_body(victim) if forgery == "tampered body" else None
         deliveries.append(
             Delivery(
                 f"{forgery} {victim['type']}",
@@ -122,10 +89,6 @@ class Chaos:
         )
         rng.shuffle(deliveries)
         return deliveries
-
-
-def _encode(event: dict[str, Any]) -> bytes:
-    return json.dumps(event, separators=(",", ":")).encode()
 
 
 def _corrupt(event: dict[str, Any], forged_id: str) -> dict[str, Any]:
@@ -162,7 +125,7 @@ class WebhookEndpoint:
         if delivery.delay:
             await asyncio.sleep(delivery.delay)
         if delivery.forgery is not None:
-            answer = await self._post(delivery.body, self._forged_header(delivery))
+            answer = await self._post(delivery.body, self._forged_headers(delivery))
             if answer == 400:
                 log.forged_rejected += 1
             else:
@@ -171,8 +134,7 @@ class WebhookEndpoint:
                 )
             return
         for attempt in range(STRIPE_RETRIES + 1):
-            header = signature_header(self._secret, delivery.body, int(time.time()))
-            answer = await self._post(delivery.body, header)
+            answer = await self._post(delivery.body, webhook_headers(delivery.body, self._secret))
             if isinstance(answer, int) and answer < 500:
                 break
             await asyncio.sleep(0.05 * (attempt + 1))
@@ -184,22 +146,18 @@ class WebhookEndpoint:
             kind = "duplicate of " if delivery.duplicate else ""
             log.problems.append(f"webhook {kind}{delivery.label} {_answered(answer)}, expected 200")
 
-    def _forged_header(self, delivery: Delivery) -> str:
-        now = int(time.time())
+    def _forged_headers(self, delivery: Delivery) -> dict[str, str]:
         if delivery.forgery == "bad signature":
-            return signature_header(self._secret + "-forged", delivery.body, now)
+            return webhook_headers(delivery.body, self._secret + "-forged")
         if delivery.forgery == "stale timestamp":
-            return signature_header(self._secret, delivery.body, now - STALE_SECONDS)
-        return signature_header(self._secret, delivery.signed_body or b"", now)
+            stale = int(time.time()) - STALE_SECONDS
+            return webhook_headers(delivery.body, self._secret, timestamp=stale)
+        return webhook_headers(delivery.signed_body or b"", self._secret)
 
-    async def _post(self, body: bytes, header: str) -> int | str:
+    async def _post(self, body: bytes, headers: dict[str, str]) -> int | str:
         """The status code, or why there was none: Stripe retries both 5xx and no answer."""
         try:
-            response = await self._http.post(
-                self._url,
-                content=body,
-                headers={"content-type": "application/json", "stripe-signature": header},
-            )
+            response = await self._http.post(self._url, content=body, headers=headers)
         except httpx.RequestError as error:
             return no_answer(error)
         return response.status_code

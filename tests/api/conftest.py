@@ -1,21 +1,20 @@
-"""Fixtures for the API tests: a seeded catalog, users with a billing account, admin tokens."""
+"""Fixtures for the API tests: a seeded catalog, users with a billing account, admin tokens,
+and a Stripe gateway that records what the services create."""
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from typing import Any
 
 import httpx
 import pytest
-from stripe import CustomerService, StripeClient
-from stripe._request_options import extract_options_from_dict
-from stripe.billing_portal import ConfigurationService
-from stripe.billing_portal import SessionService as PortalSessionService
 
 from billing_portal.app import create_app
-from billing_portal.settings import load_settings
+from billing_portal.bootstrap import bootstrap, stripe_gateway_for
+from billing_portal.settings import Settings, load_settings
 from services.models import Price, Product, User
+from services.stripe_gateway import StripeGateway
 
 BASIC_PRICE = "price_basic_monthly"
 PRO_PRICE = "price_pro_monthly"
@@ -54,56 +53,98 @@ async def user_with_customer(external_id: str, customer_id: str) -> User:
 
 
 class StripeCalls:
-    """Records the params and request options of real SDK calls (they still go to stripe-mock,
-    which validates them), made through a service or as a raw request to a known path."""
+    """The params and request options of the Stripe creates the services made, by kind."""
 
     def __init__(self) -> None:
         self.params: dict[str, list[dict[str, Any]]] = {}
         self.options: dict[str, list[dict[str, Any]]] = {}
 
-    def spy(self, monkeypatch: pytest.MonkeyPatch, service: Any, name: str) -> None:
-        original = service.create_async
+    def record(self, kind: str, params: Mapping[str, Any], options: Mapping[str, Any]) -> None:
+        self.params.setdefault(kind, []).append(dict(params))
+        self.options.setdefault(kind, []).append(dict(options))
 
-        async def recording(self_, params=None, options=None):
-            self._record(name, params or {}, options or {})
-            return await original(self_, params, options)
 
-        monkeypatch.setattr(service, "create_async", recording)
+# The creates the API tests look at: by their service's path in the SDK's `v1` namespace, and
+# by the URL path of the raw posts.
+RECORDED_CREATES = {
+    "customers": "customers",
+    "billing_portal.sessions": "portal_sessions",
+    "billing_portal.configurations": "portal_configurations",
+}
+RECORDED_RAW_POSTS = {"/v1/checkout/sessions": "checkout_sessions"}
 
-    def spy_raw(self, monkeypatch: pytest.MonkeyPatch, names: dict[str, str]) -> None:
-        """Raw requests by URL path (`names` maps a path to the name its calls are kept under)."""
-        original = StripeClient.raw_request_async
 
-        async def recording(self_, method_, url_, **params):
-            if url_ in names:
-                options, body = extract_options_from_dict(params)
-                self._record(names[url_], body, dict(options))
-            return await original(self_, method_, url_, **params)
+class RecordingStripeGateway(StripeGateway):
+    """The real gateway (every call still reaches stripe-mock, which validates it) that also
+    keeps what the services asked Stripe to create in `calls`."""
 
-        monkeypatch.setattr(StripeClient, "raw_request_async", recording)
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self.calls = StripeCalls()
 
-    def _record(self, name: str, params: dict[str, Any], options: dict[str, Any]) -> None:
-        self.params.setdefault(name, []).append(params)
-        self.options.setdefault(name, []).append(options)
+    async def call(self, operation: Callable[[Any], Awaitable[Any]]) -> Any:
+        return await super().call(lambda v1: operation(_RecordingNamespace(v1, "", self.calls)))
+
+    async def post_raw(
+        self, path: str, params: Mapping[str, Any], *, idempotency_key: str
+    ) -> dict[str, Any]:
+        if path in RECORDED_RAW_POSTS:
+            options = {"idempotency_key": idempotency_key}
+            self.calls.record(RECORDED_RAW_POSTS[path], params, options)
+        return await super().post_raw(path, params, idempotency_key=idempotency_key)
+
+
+class _RecordingNamespace:
+    """The SDK's `v1` namespace (or one of its services), recording the creates listed above."""
+
+    def __init__(self, target: Any, path: str, calls: StripeCalls) -> None:
+        self._target = target
+        self._path = path
+        self._calls = calls
+
+    def __getattr__(self, name: str) -> Any:
+        attribute = getattr(self._target, name)
+        kind = RECORDED_CREATES.get(self._path)
+        if name == "create_async" and kind is not None:
+
+            async def recording(params=None, options=None):
+                self._calls.record(kind, params or {}, options or {})
+                return await attribute(params, options)
+
+            return recording
+        if callable(attribute):
+            return attribute
+        path = f"{self._path}.{name}" if self._path else name
+        return _RecordingNamespace(attribute, path, self._calls)
 
 
 @pytest.fixture
-def stripe_calls(monkeypatch):
-    """Spies on the creation of customers, checkout sessions (a raw request), portal sessions and
-    portal configurations."""
-    calls = StripeCalls()
-    calls.spy(monkeypatch, CustomerService, "customers")
-    calls.spy_raw(monkeypatch, {"/v1/checkout/sessions": "checkout_sessions"})
-    calls.spy(monkeypatch, PortalSessionService, "portal_sessions")
-    calls.spy(monkeypatch, ConfigurationService, "portal_configurations")
-    return calls
+def stripe_gateway(settings: Settings) -> RecordingStripeGateway:
+    return stripe_gateway_for(settings, RecordingStripeGateway)
+
+
+@pytest.fixture
+def stripe_calls(stripe_gateway: RecordingStripeGateway) -> StripeCalls:
+    """What the app's services asked Stripe to create: customers, checkout sessions (a raw
+    post), portal sessions and portal configurations."""
+    return stripe_gateway.calls
 
 
 @contextlib.asynccontextmanager
-async def client_with(**settings: Any) -> AsyncIterator[httpx.AsyncClient]:
-    """A client on an app whose settings differ from the `settings` fixture's (same database)."""
-    app = create_app(load_settings(billing_env="test", **settings), manage_database=False)
+async def client_with(
+    *, stripe_calls: StripeCalls | None = None, **overrides: Any
+) -> AsyncIterator[httpx.AsyncClient]:
+    """A client on an app whose settings differ from the `settings` fixture's (same database);
+    its Stripe creates are recorded into `stripe_calls` when given."""
+    settings = load_settings(billing_env="test", **overrides)
+    gateway = stripe_gateway_for(settings, RecordingStripeGateway)
+    if stripe_calls is not None:
+        gateway.calls = stripe_calls
+    services = bootstrap(settings, stripe=gateway)
+    app = create_app(settings, services=services, manage_database=False)
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
-        yield http
-    await app.state.services.close()
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+            yield http
+    finally:
+        await services.close()

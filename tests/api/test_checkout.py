@@ -6,8 +6,8 @@ import asyncio
 
 import pytest
 
-from billing_portal.stripe_mock import StripeMockServer
 from services.models import User
+from simulator.toolkit.stripe_mock import StripeMockServer
 from tests.api.conftest import (
     BASIC_PRICE,
     ONE_TIME_PRICE,
@@ -156,7 +156,10 @@ async def test_concurrent_first_checkouts_on_two_instances_agree_on_one_customer
     answers the second create with the first customer.)
     """
     token = token_for("racer")
-    async with client_with(database_url=database, stripe_api_base=stripe_mock.url) as other:
+    other_instance = client_with(
+        database_url=database, stripe_api_base=stripe_mock.url, stripe_calls=stripe_calls
+    )
+    async with other_instance as other:
         bodies = await asyncio.gather(
             *(checkout(http, token) for http in (client, other) for _ in range(5))
         )

@@ -1,18 +1,18 @@
-"""Which catalog prices a checkout may sell (services.plans.Catalog.purchasable)."""
+"""Which catalog prices a checkout may sell (services.catalog.Catalog.purchasable)."""
 
 from __future__ import annotations
 
 import pytest
 
 from services.errors import BadUserInput
+from services.mirror.plans import PlanView
 from services.models import Price, Product
-from services.plans import PlanView
 from tests.api.conftest import BASIC_PRICE, BASIC_PRODUCT, ONE_TIME_PRICE
 
 
 @pytest.fixture
 def purchasable(app, catalog):
-    return app.state.services.api.catalog.purchasable
+    return app.state.services.catalog.purchasable
 
 
 async def test_an_active_price_of_an_active_product_is_sold_with_the_product_name(purchasable):

@@ -62,7 +62,7 @@ async def test_an_unexpected_error_is_masked_and_logged(client, app, monkeypatch
     async def broken() -> None:
         raise RuntimeError("database password is hunter2")
 
-    monkeypatch.setattr(app.state.services.api.catalog, "plans", broken)
+    monkeypatch.setattr(app.state.services.catalog, "plans", broken)
 
     with caplog.at_level(logging.ERROR, logger="schema.errors"):
         body = await graphql(client, "query { plans { name } }")

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
+from services.mirror import plans
 from services.models import Customer, Invoice, PaymentMethod, Subscription, User
 from tests.api.conftest import (
     BASIC_PRICE,
@@ -163,23 +164,21 @@ async def test_subscriptions_filter_by_status(client, token_for, catalog):
 
 
 async def test_plan_names_of_many_subscriptions_cost_one_catalog_lookup(
-    client, token_for, catalog, app, monkeypatch
+    client, token_for, catalog, monkeypatch
 ):
     await user_with_customer("user-1", "cus_1")
     for index in range(6):
         await subscription(
             "cus_1", f"sub_{index}", "active", price_id=(BASIC_PRICE, PRO_PRICE)[index % 2]
         )
-    catalog_service = app.state.services.api.catalog
     batches = []
-    original = catalog_service.by_price_ids
+    original = plans.plans_of_prices
 
     async def counting(price_ids):
         batches.append(list(price_ids))
         return await original(price_ids)
 
-    monkeypatch.setattr(catalog_service, "by_price_ids", counting)
-    # Each request builds its loader from the service, so this request's loader uses the spy.
+    monkeypatch.setattr(plans, "plans_of_prices", counting)
     body = await graphql(client, SUBSCRIPTIONS, token=token_for("user-1"))
 
     assert len(body["data"]["viewer"]["subscriptions"]) == 6

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from billing_portal.stripe_mock import StripeMockUnavailable, ensure_binary
+from simulator.toolkit.stripe_mock import StripeMockUnavailable, ensure_binary
 from tests.support import service_missing
 
 COMPARED_WORKLOADS = ("portal", "checkout", "subscriptions", "webhooks")
@@ -78,12 +78,14 @@ def test_server_peak_memory_is_reported_per_workload(bench_run):
         assert workload["peak_rss_mib"] > 0
 
 
-def test_no_accepted_webhook_event_is_lost(bench_run):
+def test_every_accepted_webhook_event_is_stored_and_applied(bench_run):
     webhooks = _workloads(bench_run)["webhooks"]
 
     assert webhooks["events_accepted"] > 0
     assert webhooks["events_stored"] == webhooks["events_accepted"]
+    assert webhooks["events_applied"] == webhooks["events_accepted"]
     assert webhooks["lost_events"] == 0
+    assert webhooks["mirrored_subscriptions"] > 0
 
 
 def test_every_simulated_journey_passes_and_is_timed(bench_run):

@@ -1,4 +1,4 @@
-"""Bearer tokens (contract section 3): only a well-signed, unexpired HS256 token with a subject."""
+"""Bearer tokens: only a well-signed, unexpired HS256 token with a subject."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pytest
 
 from services.auth import TokenVerifier
 from services.errors import ErrorCode, Forbidden, Unauthenticated
+from simulator.toolkit.tokens import TokenMinter
 
 SECRET = "a-test-secret-that-is-long-enough-for-hs256"
 
@@ -24,7 +25,9 @@ def valid_claims(**extra: object) -> dict[str, object]:
 def test_a_minted_token_verifies_with_its_claims():
     verifier = TokenVerifier(SECRET)
 
-    principal = verifier.verify(f"Bearer {verifier.mint('user-1', email='a@example.com')}")
+    token = TokenMinter(SECRET).mint("user-1", email="a@example.com")
+
+    principal = verifier.verify(f"Bearer {token}")
 
     assert (principal.subject, principal.email, principal.is_admin) == (
         "user-1",
@@ -85,13 +88,16 @@ def test_a_token_from_another_issuer_is_unauthenticated():
 
 def test_minted_tokens_carry_the_configured_audience_and_issuer():
     verifier = TokenVerifier(SECRET, audience="billing", issuer="https://auth.example.com")
+    minter = TokenMinter(SECRET, audience="billing", issuer="https://auth.example.com")
 
-    assert verifier.verify(f"Bearer {verifier.mint('user-1')}").subject == "user-1"
+    assert verifier.verify(f"Bearer {minter.mint('user-1')}").subject == "user-1"
 
 
 def test_only_the_admin_role_passes_the_admin_check():
     verifier = TokenVerifier(SECRET)
 
-    verifier.verify(f"Bearer {verifier.mint('root', admin=True)}").require_admin()
+    minter = TokenMinter(SECRET)
+
+    verifier.verify(f"Bearer {minter.mint('root', admin=True)}").require_admin()
     with pytest.raises(Forbidden):
-        verifier.verify(f"Bearer {verifier.mint('user-1')}").require_admin()
+        verifier.verify(f"Bearer {minter.mint('user-1')}").require_admin()

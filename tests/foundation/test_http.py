@@ -17,7 +17,8 @@ import pytest
 from billing_portal.app import MAX_BODY_BYTES, create_app
 from billing_portal.logging_setup import JsonFormatter
 from billing_portal.settings import Settings, load_settings
-from billing_portal.stripe_mock import StripeMockServer, free_port
+from simulator.toolkit.servers import free_port
+from simulator.toolkit.stripe_mock import StripeMockServer
 from tests.support import error_codes, graphql
 
 INTROSPECTION = "query { __schema { queryType { name } } }"

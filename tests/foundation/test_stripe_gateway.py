@@ -8,9 +8,10 @@ from typing import Any
 import pytest
 import stripe
 
-from billing_portal.stripe_mock import StripeMockServer, free_port
 from services.errors import ErrorCode, PaymentProviderError, PaymentProviderUnavailable
 from services.stripe_gateway import StripeGateway, idempotency_key, translate
+from simulator.toolkit.servers import free_port
+from simulator.toolkit.stripe_mock import StripeMockServer
 
 
 @pytest.fixture

@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-from billing_portal.stripe_mock import StripeMockServer
-from simulator import Report, SimulationConfig, run_simulation
+from simulator.report import Report
+from simulator.runner import SimulationConfig, run_simulation
+from simulator.toolkit.stripe_mock import StripeMockServer
 
 Simulate = Callable[..., Awaitable[Report]]
 

@@ -6,8 +6,8 @@ smallest break a real regression could make; the simulator itself still sees onl
 
 from __future__ import annotations
 
-from services.webhooks.handlers import subscriptions
-from services.webhooks.store import write_if_newer
+from services.mirror.handlers import subscriptions
+from services.mirror.store import write_if_newer
 
 
 async def test_a_lost_cancel_at_period_end_fails_that_step_with_expected_and_returned(

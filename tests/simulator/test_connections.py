@@ -15,9 +15,10 @@ from contextlib import asynccontextmanager
 import pytest
 import uvicorn
 
-from simulator.connections import KEEPALIVE_EXPIRY_SECONDS, service_client
-from simulator.customer import Customer, ServiceUnreachable
+from simulator.app_users import AppUser
 from simulator.stripe_side.webhooks import Delivery, DeliveryLog, WebhookEndpoint
+from simulator.toolkit.connections import KEEPALIVE_EXPIRY_SECONDS, service_client
+from simulator.toolkit.graphql import GraphQLClient, ServiceUnreachable
 
 OK = b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}"
 
@@ -49,10 +50,10 @@ def _delivery() -> Delivery:
 
 async def test_a_call_without_an_answer_names_the_exception_and_what_was_expected():
     async with peer([None]) as url, service_client(concurrency=1) as http:
-        customer = Customer(http, f"{url}/graphql", "token")
+        user = AppUser(GraphQLClient(http, f"{url}/graphql", "token"))
 
         with pytest.raises(ServiceUnreachable) as raised:
-            await customer.viewer()
+            await user.viewer()
 
     assert re.fullmatch(
         r"ViewerState: POST /graphql got no HTTP answer \((RemoteProtocolError|ReadError)"

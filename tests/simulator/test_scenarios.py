@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from simulator import SCENARIOS
+from simulator.scenarios import SCENARIOS
 
 STRIPE_MOCK_ID = re.compile(r"\b(cus|cs|bps|pi|pm|sub|in|evt)_[A-Za-z0-9]{8,}")
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from simulator import Report, SimulationConfig, run_simulation
-from simulator.environment import in_process_service
+from simulator.harness import in_process_service
+from simulator.report import Report
+from simulator.runner import SimulationConfig, run_simulation
 
 
 async def _run_against_a_running_service(

@@ -7,9 +7,9 @@ from collections.abc import AsyncIterator, Callable
 import pytest
 
 from billing_portal.settings import Settings
-from billing_portal.stripe_mock import free_port
 from services.stripe_gateway import StripeGateway
 from services.webhooks import WebhookService
+from simulator.toolkit.servers import free_port
 
 ServiceFactory = Callable[..., WebhookService]
 

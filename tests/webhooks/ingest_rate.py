@@ -24,8 +24,8 @@ from billing_portal.database import close_database, migrate, open_database
 from billing_portal.settings import DEV_WEBHOOK_SECRET
 from services.stripe_gateway import StripeGateway
 from services.webhooks import Outcome, WebhookService
+from simulator.toolkit.signing import signature_header
 from tests.webhooks.journey import journey
-from tests.webhooks.support import sign_payload
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +51,7 @@ def signed_deliveries(journeys: int, secret: str) -> list[tuple[bytes, str]]:
     for step in zip(*all_journeys, strict=True):
         for event in step:
             payload = json.dumps(event)
-            deliveries.append((payload.encode(), sign_payload(payload, secret)))
+            deliveries.append((payload.encode(), signature_header(payload, secret)))
     return deliveries
 
 

@@ -1,66 +1,42 @@
-"""Building and signing Stripe events for the webhook tests (and for the bench to reuse).
+"""Stripe events for the webhook tests: snapshots of each object the mirror reads, wrapped and
+signed by the QA toolkit (simulator.toolkit), and the mirror's rows to compare them with.
 
-`sign_payload` produces the `Stripe-Signature` header Stripe sends, with stripe's own
-`WebhookSignature.generate_signature_header`; pass several secrets to get one `v1` signature per
-secret, as during a secret rotation. The builders return Stripe-shaped snapshots of the current
-API version, with only the fields the mirror reads.
+The builders return Stripe-shaped snapshots of the SDK's API version, with only the fields the
+mirror reads.
 """
 
 from __future__ import annotations
 
 import json
-import time
 from itertools import count
 from typing import Any
 
 import httpx
-import stripe
 
 from services.models import Customer, Invoice, PaymentMethod, Price, Product, Subscription, User
+from simulator.toolkit.events import event_envelope
+from simulator.toolkit.signing import webhook_headers
 
 _event_numbers = count(1)
 BASE_TIME = 1_760_000_000
 MIRROR_MODELS = (Customer, Subscription, PaymentMethod, Invoice, Product, Price)
 
 
-def sign_payload(payload: str, *secrets: str, timestamp: int | None = None) -> str:
-    """`t=<timestamp>,v1=<hmac>[,v1=<hmac>...]` over `payload`, one signature per secret."""
-    stamp = int(time.time()) if timestamp is None else timestamp
-    headers = [
-        stripe.WebhookSignature.generate_signature_header(payload, secret, timestamp=stamp)
-        for secret in secrets
-    ]
-    signatures = [header.split(",", 1)[1] for header in headers]
-    return ",".join([f"t={stamp}", *signatures])
-
-
 def event(
     event_type: str, snapshot: dict[str, Any], *, created: int, event_id: str | None = None
 ) -> dict[str, Any]:
-    return {
-        "id": event_id or f"evt_test_{next(_event_numbers):08d}",
-        "object": "event",
-        "api_version": "2026-10-28.endive",
-        "type": event_type,
-        "created": created,
-        "livemode": False,
-        "pending_webhooks": 1,
-        "request": {"id": None, "idempotency_key": None},
-        "data": {"object": snapshot},
-    }
+    """The snapshot in an envelope, with a fresh id unless one is given."""
+    event_id = event_id or f"evt_test_{next(_event_numbers):08d}"
+    return event_envelope(event_id, event_type, snapshot, created)
 
 
 async def deliver(
     client: httpx.AsyncClient, body: dict[str, Any] | str, secret: str
 ) -> httpx.Response:
+    """POST `body` (an event, or any raw text) signed with `secret`, as Stripe delivers it."""
     payload = body if isinstance(body, str) else json.dumps(body)
     return await client.post(
-        "/webhooks/stripe",
-        content=payload,
-        headers={
-            "stripe-signature": sign_payload(payload, secret),
-            "content-type": "application/json",
-        },
+        "/webhooks/stripe", content=payload, headers=webhook_headers(payload, secret)
     )
 
 

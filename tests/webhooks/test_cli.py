@@ -1,4 +1,4 @@
-"""`billing-portal sync` and `billing-portal replay --failed`, run as an operator would."""
+"""`billing-portal sync`, `replay --failed` and `events`, run as an operator would."""
 
 from __future__ import annotations
 
@@ -83,6 +83,30 @@ async def test_replay_command_applies_a_failed_event(cli_env, tmp_path):
         _query, tmp_path / "cli.db", "SELECT status FROM subscriptions WHERE id = 'sub_cli'"
     )
     assert rows == [("active",)]
+
+
+async def test_events_command_counts_the_stored_events_by_status_as_json(cli_env, tmp_path):
+    await _cli(cli_env, "migrate")
+    for event_id in ("evt_cli_a1", "evt_cli_a2", "evt_cli_b1"):
+        body = s.event("customer.updated", s.customer("cus_cli"), created=1, event_id=event_id)
+        await asyncio.to_thread(_store_failed_event, tmp_path / "cli.db", body)
+    await _cli(cli_env, "replay", "--failed")
+    body = s.event("customer.updated", s.customer("cus_cli"), created=2, event_id="evt_cli_a3")
+    await asyncio.to_thread(_store_failed_event, tmp_path / "cli.db", body)
+
+    code, output = await _cli(cli_env, "events", "--json", "--id-prefix", "evt_cli_a")
+
+    assert code == 0, output
+    assert json.loads(output) == {"processed": 2, "ignored": 0, "failed": 1}
+
+
+async def test_events_command_says_how_many_are_in_each_status(cli_env):
+    await _cli(cli_env, "migrate")
+
+    code, output = await _cli(cli_env, "events")
+
+    assert code == 0, output
+    assert output.strip() == "stored events: 0 processed, 0 ignored, 0 failed"
 
 
 def _store_failed_event(path, body) -> None:

@@ -7,7 +7,8 @@ import time
 
 from billing_portal.app import MAX_BODY_BYTES
 from services.models import StripeEvent
-from tests.webhooks.support import BASE_TIME, customer, deliver, event, sign_payload
+from simulator.toolkit.signing import signature_header
+from tests.webhooks.support import BASE_TIME, customer, deliver, event
 
 OTHER_SECRET = "whsec_someone_else"
 
@@ -41,7 +42,7 @@ async def test_a_missing_signature_is_rejected(client):
 async def test_a_signature_made_with_another_secret_is_rejected(client):
     payload = _body()
 
-    response = await _post(client, payload, sign_payload(payload, OTHER_SECRET))
+    response = await _post(client, payload, signature_header(payload, OTHER_SECRET))
 
     assert response.status_code == 400
     assert await StripeEvent.all().count() == 0
@@ -49,7 +50,7 @@ async def test_a_signature_made_with_another_secret_is_rejected(client):
 
 async def test_a_tampered_body_is_rejected(client, settings):
     payload = _body()
-    signature = sign_payload(payload, settings.webhook_secret)
+    signature = signature_header(payload, settings.webhook_secret)
 
     response = await _post(client, payload.replace("cus_sig", "cus_evil"), signature)
 
@@ -62,7 +63,7 @@ async def test_a_timestamp_older_than_the_tolerance_is_rejected(client, settings
     stale = int(time.time()) - 301
 
     response = await _post(
-        client, payload, sign_payload(payload, settings.webhook_secret, timestamp=stale)
+        client, payload, signature_header(payload, settings.webhook_secret, timestamp=stale)
     )
 
     assert response.status_code == 400
@@ -74,7 +75,7 @@ async def test_a_timestamp_far_in_the_future_is_rejected(client, settings):
     future = int(time.time()) + 3600
 
     response = await _post(
-        client, payload, sign_payload(payload, settings.webhook_secret, timestamp=future)
+        client, payload, signature_header(payload, settings.webhook_secret, timestamp=future)
     )
 
     assert response.status_code == 400
@@ -92,7 +93,7 @@ async def test_a_garbage_signature_header_is_rejected(client):
 
 async def test_several_signatures_during_a_secret_rotation_are_accepted(client, settings):
     payload = _body()
-    signature = sign_payload(payload, OTHER_SECRET, settings.webhook_secret)
+    signature = signature_header(payload, OTHER_SECRET, settings.webhook_secret)
 
     response = await _post(client, payload, signature)
 
@@ -103,7 +104,7 @@ async def test_several_signatures_during_a_secret_rotation_are_accepted(client, 
 async def test_a_body_over_one_mebibyte_is_refused_with_413(client, settings):
     payload = json.dumps({"padding": "x" * MAX_BODY_BYTES})
 
-    response = await _post(client, payload, sign_payload(payload, settings.webhook_secret))
+    response = await _post(client, payload, signature_header(payload, settings.webhook_secret))
 
     assert response.status_code == 413
     assert await StripeEvent.all().count() == 0
@@ -112,7 +113,7 @@ async def test_a_body_over_one_mebibyte_is_refused_with_413(client, settings):
 async def test_a_signed_body_that_is_not_json_is_rejected(client, settings):
     payload = '{"id": "evt_1", "type": '
 
-    response = await _post(client, payload, sign_payload(payload, settings.webhook_secret))
+    response = await _post(client, payload, signature_header(payload, settings.webhook_secret))
 
     assert response.status_code == 400
     assert await StripeEvent.all().count() == 0
@@ -127,7 +128,7 @@ async def test_signed_json_that_is_not_an_event_is_rejected(client, settings):
         json.dumps({**event("customer.created", customer("cus_x"), created=1), "created": "soon"}),
     ]
     for payload in not_events:
-        response = await _post(client, payload, sign_payload(payload, settings.webhook_secret))
+        response = await _post(client, payload, signature_header(payload, settings.webhook_secret))
 
         assert response.status_code == 400, payload
     assert await StripeEvent.all().count() == 0

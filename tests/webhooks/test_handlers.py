@@ -78,6 +78,21 @@ async def test_a_product_arriving_after_its_subscription_still_names_it(send):
     assert (await Subscription.get(id="sub_1")).plan_name == "Basic"
 
 
+@pytest.mark.parametrize(
+    ("nickname", "plan_name"), [("Pro", "Pro"), ("", "Basic+"), (None, "Basic+")]
+)
+async def test_a_product_rename_renames_the_subscriptions_without_a_nickname(
+    send, nickname, plan_name
+):
+    await send("product.created", s.product("prod_basic", "Basic"))
+    subscription = s.subscription("sub_1", "cus_1", "active", nickname=nickname)
+    await send("customer.subscription.created", subscription)
+
+    await send("product.updated", s.product("prod_basic", "Basic+"), created=s.BASE_TIME + 1)
+
+    assert (await Subscription.get(id="sub_1")).plan_name == plan_name
+
+
 async def test_the_old_period_end_shape_on_the_subscription_is_read_too(send):
     snapshot = s.subscription("sub_1", "cus_1", "active")
     snapshot["current_period_end"] = s.BASE_TIME + 99

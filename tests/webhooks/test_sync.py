@@ -6,11 +6,11 @@ import time
 
 import pytest
 
+from services.mirror.ordering import SYNC_MARGIN_SECONDS
+from services.mirror.sync import MirrorSync
 from services.models import Customer, Invoice, PaymentMethod, Price, Product, Subscription
 from services.stripe_gateway import StripeGateway
-from services.sync import MirrorSync
 from services.webhooks.events import parse_event
-from services.webhooks.ordering import SYNC_MARGIN_SECONDS
 from tests.webhooks import support as s
 
 

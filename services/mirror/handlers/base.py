@@ -1,0 +1,69 @@
+"""What every object family provides to the dispatcher: how to rank, store and re-fetch it."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Protocol
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+
+from services.mirror.ordering import Phase, Version
+
+if TYPE_CHECKING:
+    from stripe._v1_services import V1Services
+
+
+Snapshot = dict[str, Any]
+"""A Stripe object as its JSON, from an event, a re-fetch or a sync list."""
+
+
+class Apply(Protocol):
+    async def __call__(
+        self, connection: BaseDBAsyncClient, snapshot: Snapshot, version: Version, phase: Phase
+    ) -> None: ...
+
+
+Retrieve = Callable[["V1Services", str], Awaitable[Any]]
+
+
+def no_state_rank(_: Snapshot) -> int:
+    """Families whose states form no life cycle tie-break on the event id alone."""
+    return 0
+
+
+@dataclass(frozen=True, slots=True)
+class Family:
+    apply: Apply
+    retrieve: Retrieve
+    state_rank: Callable[[Snapshot], int] = no_state_rank
+
+
+def id_of(value: Any) -> str | None:
+    """An expandable field's id, whether Stripe sent the id or the expanded object."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict) and isinstance(value.get("id"), str):
+        return str(value["id"])
+    return None
+
+
+def moment(value: Any) -> datetime | None:
+    """Stripe's unix seconds as an aware datetime."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return datetime.fromtimestamp(value, UTC)
+    return None
+
+
+def is_deleted(snapshot: Snapshot, phase: Phase) -> bool:
+    """A `*.deleted` event, or a deleted object's own snapshot (re-fetched or synced)."""
+    return phase is Phase.ENDED or snapshot.get("deleted") is True
+
+
+def section(snapshot: Snapshot, *path: str) -> dict[str, Any]:
+    """A nested object, or {} when any step of the path is absent or null."""
+    current: Any = snapshot
+    for key in path:
+        current = current.get(key) if isinstance(current, dict) else None
+    return current if isinstance(current, dict) else {}

@@ -1,0 +1,39 @@
+"""customer.*: email, deletion and the default card (`invoice_settings.default_payment_method`).
+
+A customer created by this service carries `metadata.user_id`, which also links it to its user.
+"""
+
+from __future__ import annotations
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+
+from services.mirror.handlers.base import Family, Snapshot, id_of, is_deleted, section
+from services.mirror.handlers.links import link_customer
+from services.mirror.ordering import Phase, Version
+from services.mirror.store import write_if_newer
+from services.models import Customer
+
+
+async def apply(
+    connection: BaseDBAsyncClient, snapshot: Snapshot, version: Version, phase: Phase
+) -> None:
+    user_id = section(snapshot, "metadata").get("user_id")
+    deleted = is_deleted(snapshot, phase)
+    values = {
+        "id": snapshot["id"],
+        "user_external_id": user_id,
+        "email": snapshot.get("email"),
+        "default_payment_method_id": id_of(
+            section(snapshot, "invoice_settings").get("default_payment_method")
+        ),
+        "deleted": deleted,
+    }
+    await write_if_newer(connection, Customer, values, version)
+    if isinstance(user_id, str) and user_id and not deleted:
+        await link_customer(connection, user_id, snapshot["id"])
+
+
+CUSTOMERS = Family(
+    apply=apply,
+    retrieve=lambda v1, object_id: v1.customers.retrieve_async(object_id),
+)

@@ -1,0 +1,137 @@
+"""`billing-portal sync`: rebuild the mirror from Stripe's own lists (backfill and repair).
+
+Customers (with their cards), subscriptions and invoices are what `viewer` reads; products and
+prices are the catalog. Every object is stored through the same handlers and the same
+newer-wins write as events, with the sync version of the ordering rule (`ordering`: fetch
+start minus a margin), so a sync is idempotent, can run while webhooks arrive, and never undoes
+an event of the last minute. Products come first so that subscriptions find their plan names.
+Lists are read with Stripe's auto-paging, a full page (PAGE_SIZE) at a time. Objects deleted
+in Stripe no longer appear in its lists: their `*.deleted` webhooks are what mark them in the
+mirror.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import stripe
+from tortoise.transactions import in_transaction
+
+from services.mirror.handlers.base import Family
+from services.mirror.handlers.catalog import PRICES, PRODUCTS
+from services.mirror.handlers.customers import CUSTOMERS
+from services.mirror.handlers.invoices import INVOICES
+from services.mirror.handlers.payment_methods import PAYMENT_METHODS
+from services.mirror.handlers.subscriptions import SUBSCRIPTIONS
+from services.mirror.ordering import Phase, Version, sync_version
+from services.stripe_gateway import StripeGateway, translate
+
+if TYPE_CHECKING:
+    from stripe._v1_services import V1Services
+
+PAGE_SIZE = 100
+
+Progress = Callable[[str], None]
+"""Called with the kind of each object stored ("customers", "subscriptions", ...)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SyncReport:
+    stored: dict[str, int]
+
+
+class MirrorSync:
+    def __init__(self, stripe_gateway: StripeGateway) -> None:
+        self._stripe = stripe_gateway
+
+    async def run(
+        self, *, customer_id: str | None = None, progress: Progress | None = None
+    ) -> SyncReport:
+        """Everything in the account, or one customer with its cards, subscriptions, invoices."""
+        run = _Run(self._stripe, sync_version(int(time.time())), progress)
+        owner: dict[str, str] = {}
+        if customer_id is None:
+            await run.store_all("products", PRODUCTS, lambda v1: v1.products.list_async(_page()))
+            await run.store_all("prices", PRICES, lambda v1: v1.prices.list_async(_page()))
+            async for customer in run.each(lambda v1: v1.customers.list_async(_page())):
+                await run.store_customer(customer)
+        else:
+            found = await self._stripe.call(lambda v1: v1.customers.retrieve_async(customer_id))
+            await run.store_customer(found.to_dict())
+            owner["customer"] = customer_id
+        await run.store_all(
+            "subscriptions",
+            SUBSCRIPTIONS,
+            lambda v1: v1.subscriptions.list_async(_page(status="all", **owner)),
+        )
+        await run.store_all("invoices", INVOICES, lambda v1: v1.invoices.list_async(_page(**owner)))
+        return SyncReport(dict(run.stored))
+
+    async def active_catalog(self) -> SyncReport:
+        """The active prices with their products: what `plans` shows before any catalog event.
+
+        One list of prices with each product expanded, instead of the full sync's two lists.
+        """
+        run = _Run(self._stripe, sync_version(int(time.time())), None)
+        products: set[str] = set()
+        active_prices = _page(active=True, expand=["data.product"])
+        async for price in run.each(lambda v1: v1.prices.list_async(active_prices)):
+            product = price.get("product")
+            if isinstance(product, dict) and product["id"] not in products:
+                products.add(product["id"])
+                await run.store("products", PRODUCTS, product)
+            await run.store("prices", PRICES, price)
+        return SyncReport(dict(run.stored))
+
+
+def _page(**filters: Any) -> Any:
+    return {"limit": PAGE_SIZE, **filters}
+
+
+class _Run:
+    """One sync: its version, its counts and its progress reports."""
+
+    def __init__(self, gateway: StripeGateway, version: Version, progress: Progress | None):
+        self.gateway = gateway
+        self.version = version
+        self.progress = progress
+        self.stored: Counter[str] = Counter()
+
+    async def each(
+        self, first_page: Callable[[V1Services], Awaitable[Any]]
+    ) -> AsyncIterator[dict[str, Any]]:
+        """Every object of a list, page after page, with the gateway's error translation."""
+        page = await self.gateway.call(first_page)
+        try:
+            async for item in page.auto_paging_iter():
+                yield item.to_dict()
+        except stripe.StripeError as error:
+            raise translate(error) from error
+
+    async def store(self, kind: str, family: Family, snapshot: dict[str, Any]) -> None:
+        async with in_transaction() as connection:
+            await family.apply(connection, snapshot, self.version, Phase.SYNC)
+        self.stored[kind] += 1
+        if self.progress is not None:
+            self.progress(kind)
+
+    async def store_all(
+        self, kind: str, family: Family, first_page: Callable[[V1Services], Awaitable[Any]]
+    ) -> None:
+        async for snapshot in self.each(first_page):
+            await self.store(kind, family, snapshot)
+
+    async def store_customer(self, customer: dict[str, Any]) -> None:
+        await self.store("customers", CUSTOMERS, customer)
+        if customer.get("deleted") is True:
+            return
+        customer_id = str(customer["id"])
+        await self.store_all(
+            "payment_methods",
+            PAYMENT_METHODS,
+            lambda v1: v1.customers.payment_methods.list_async(customer_id, _page()),
+        )

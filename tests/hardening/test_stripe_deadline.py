@@ -1,0 +1,139 @@
+"""A Stripe that hangs: every call ends within one deadline, retries included, and may be sent
+again safely."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+
+from billing_portal.app import create_app
+from billing_portal.settings import load_settings
+from services.errors import PaymentProviderUnavailable
+from services.stripe_gateway import StripeGateway
+from simulator.toolkit.servers import free_port
+from tests.api.conftest import BASIC_PRICE
+from tests.support import error_codes, graphql
+
+DEADLINE_SECONDS = 1.0
+# Scheduling slack on a busy two-core machine; far below one more attempt or back-off.
+SLACK_SECONDS = 0.5
+
+CHECKOUT = """
+mutation($input: CheckoutInput!) { createCheckoutSession(input: $input) { id url } }
+"""
+CHECKOUT_INPUT = {
+    "priceId": BASIC_PRICE,
+    "successUrl": "https://localhost/welcome",
+    "cancelUrl": "https://localhost/pricing",
+}
+CONFIGURE_PORTAL = """
+mutation($input: PortalConfigurationInput!) { configureCustomerPortal(input: $input) { id } }
+"""
+PORTAL_OPTIONS = {
+    "cancelSubscription": True,
+    "updatePaymentMethod": True,
+    "updateSubscription": False,
+    "invoiceHistory": True,
+    "updateCustomerDetails": False,
+}
+
+
+async def _timed_failure(gateway: StripeGateway) -> float:
+    started = time.monotonic()
+    with pytest.raises(PaymentProviderUnavailable):
+        await gateway.call(lambda v1: v1.customers.create_async({"email": "a@example.com"}))
+    return time.monotonic() - started
+
+
+async def test_a_stripe_that_never_answers_fails_at_the_deadline_not_after_every_attempt(
+    hanging_stripe,
+):
+    gateway = StripeGateway(
+        api_key="sk_test_deadline",
+        api_base=hanging_stripe.url,
+        max_network_retries=2,
+        timeout_seconds=20.0,
+        deadline_seconds=DEADLINE_SECONDS,
+    )
+    try:
+        elapsed = await _timed_failure(gateway)
+    finally:
+        await gateway.close()
+
+    assert DEADLINE_SECONDS <= elapsed < DEADLINE_SECONDS + SLACK_SECONDS
+
+
+async def test_retries_of_quick_failures_stop_at_the_deadline():
+    refusing = StripeGateway(
+        api_key="sk_test_deadline",
+        api_base=f"http://127.0.0.1:{free_port()}",
+        max_network_retries=10,
+        deadline_seconds=DEADLINE_SECONDS,
+    )
+    try:
+        elapsed = await _timed_failure(refusing)
+    finally:
+        await refusing.close()
+
+    assert elapsed < DEADLINE_SECONDS + SLACK_SECONDS
+
+
+def test_the_deadline_defaults_to_ten_seconds():
+    assert load_settings(billing_env="test").stripe_deadline_seconds == 10.0
+
+
+@pytest.fixture
+async def hanging_client(hanging_stripe, database) -> AsyncIterator[httpx.AsyncClient]:
+    settings = load_settings(
+        billing_env="test",
+        database_url=database,
+        stripe_api_base=hanging_stripe.url,
+        stripe_deadline_seconds=DEADLINE_SECONDS,
+        rate_limit_sessions_per_minute=0,
+    )
+    app = create_app(settings, manage_database=False)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http
+    await app.state.services.close()
+
+
+async def test_a_checkout_against_a_hanging_stripe_is_unavailable_within_the_deadline(
+    hanging_client, token_for, catalog
+):
+    started = time.monotonic()
+    body = await graphql(
+        hanging_client, CHECKOUT, {"input": CHECKOUT_INPUT}, token=token_for("u-1")
+    )
+    elapsed = time.monotonic() - started
+
+    assert error_codes(body) == ["PAYMENT_PROVIDER_UNAVAILABLE"]
+    assert elapsed < DEADLINE_SECONDS + SLACK_SECONDS
+
+
+async def test_a_checkout_cut_short_by_the_deadline_is_sent_again_with_the_same_key(
+    hanging_client, hanging_stripe, token_for, catalog
+):
+    token = token_for("u-1", email="ada@example.com")
+    for _ in range(2):
+        await graphql(hanging_client, CHECKOUT, {"input": CHECKOUT_INPUT}, token=token)
+
+    assert len(hanging_stripe.idempotency_keys) >= 2
+    assert len(set(hanging_stripe.idempotency_keys)) == 1
+
+
+async def test_a_portal_configuration_cut_short_by_the_deadline_is_sent_again_with_the_same_key(
+    hanging_client, hanging_stripe, token_for, catalog
+):
+    token = token_for("admin-1", admin=True)
+    for _ in range(2):
+        body = await graphql(
+            hanging_client, CONFIGURE_PORTAL, {"input": PORTAL_OPTIONS}, token=token
+        )
+        assert error_codes(body) == ["PAYMENT_PROVIDER_UNAVAILABLE"]
+
+    assert len(hanging_stripe.idempotency_keys) >= 2
+    assert len(set(hanging_stripe.idempotency_keys)) == 1
