@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test check lint types pytest schema migrations bench install stripe-mock clean
+.PHONY: run test check lint types pytest schema migrations bench mutation install stripe-mock clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,7 +12,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The package, then GraphiQL's scripts and styles (pinned in billing_portal/graphiql_assets.py)
+# from the npm registry into var/graphiql, so GraphiQL works offline (without npm: from a CDN).
 install: $(STAMP)
+	$(BIN)/python -m billing_portal.graphiql_install
 
 # Finds stripe-mock (STRIPE_MOCK_BIN, PATH, ./.bin) or builds the pinned tag into ./.bin with Go.
 stripe-mock: $(STAMP)
@@ -50,6 +53,11 @@ migrations: install
 
 bench: install stripe-mock
 	$(BIN)/billing-portal bench
+
+# Breaks each webhook handler and mirror rule in turn and plays every scenario against each
+# (tens of minutes on two cores); the suite runs a representative handful (tests/mutation).
+mutation: install stripe-mock
+	$(BIN)/python -m tests.mutation
 
 clean:
 	rm -rf $(VENV) .bin var .mypy_cache .ruff_cache .pytest_cache .import_linter_cache

@@ -4,40 +4,28 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
-from strawberry.asgi import GraphQL
+from starlette.routing import BaseRoute, Route
 
 from billing_portal.bootstrap import bootstrap
 from billing_portal.database import close_database, open_database
+from billing_portal.demo.routes import demo_routes
+from billing_portal.graphiql_assets import DEFAULT_ASSETS_DIR
+from billing_portal.graphiql_route import graphiql_asset_routes
+from billing_portal.graphql_endpoint import BillingGraphQL
 from billing_portal.middleware import RequestLogMiddleware
-from billing_portal.settings import Settings
+from billing_portal.settings import WEBHOOK_PATH, Settings
 from billing_portal.webhooks_endpoint import stripe_webhook
-from resolvers.context import Context
-from schema.root import build_schema
 from services.container import Services
 from services.health import check_readiness
 
 MAX_BODY_BYTES = 1024 * 1024
-
-
-class BillingGraphQL(GraphQL[Context, None]):
-    def __init__(self, services: Services, *, is_prod: bool) -> None:
-        super().__init__(
-            build_schema(introspection=not is_prod),
-            graphql_ide=None if is_prod else "graphiql",
-            allow_queries_via_get=False,
-        )
-        self.services = services
-
-    async def get_context(self, request: Any, response: Any) -> Context:
-        return Context(request=request, response=response, services=self.services)
 
 
 async def healthz(_: Request) -> Response:
@@ -52,11 +40,23 @@ async def readyz(request: Request) -> Response:
     return JSONResponse({"status": "unavailable", "reasons": readiness.problems}, status_code=503)
 
 
+def developer_routes(settings: Settings, graphiql_assets: Path) -> list[BaseRoute]:
+    """What only a service outside prod serves: GraphiQL's assets and the demo app."""
+    if settings.is_prod:
+        return []
+    return [*graphiql_asset_routes(graphiql_assets), *demo_routes(settings)]
+
+
 def create_app(
-    settings: Settings, *, services: Services | None = None, manage_database: bool = True
+    settings: Settings,
+    *,
+    services: Services | None = None,
+    manage_database: bool = True,
+    graphiql_assets: Path = DEFAULT_ASSETS_DIR,
 ) -> Starlette:
     """Build the app on `services` (by default bootstrapped from `settings`), which it closes
-    when it stops. Tests that own the database pass `manage_database=False`."""
+    when it stops. Tests that own the database pass `manage_database=False`; GraphiQL loads its
+    assets from `graphiql_assets` when they are installed there."""
     running = services if services is not None else bootstrap(settings)
 
     @asynccontextmanager
@@ -70,13 +70,26 @@ def create_app(
             if manage_database:
                 await close_database()
 
-    graphql = BillingGraphQL(running, is_prod=settings.is_prod)
+    graphql = BillingGraphQL(
+        running,
+        is_prod=settings.is_prod,
+        max_body_bytes=MAX_BODY_BYTES,
+        graphiql_assets=graphiql_assets,
+    )
     app = Starlette(
         routes=[
-            Route("/graphql", graphql, methods=["GET", "POST"]),
+            # Every method reaches the GraphQL view, which answers each refusal in GraphQL.
+            Route("/graphql", graphql),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
-            Route("/webhooks/stripe", stripe_webhook, methods=["POST"]),
+            # Starlette's own limit: 413 once a body declares or streams more than this.
+            Route(
+                WEBHOOK_PATH,
+                stripe_webhook,
+                methods=["POST"],
+                max_body_size=MAX_BODY_BYTES,
+            ),
+            *developer_routes(settings, graphiql_assets),
         ],
         middleware=[
             Middleware(RequestLogMiddleware),
@@ -88,8 +101,6 @@ def create_app(
                 expose_headers=["x-request-id"],  # so a browser app can quote it in bug reports
             ),
         ],
-        # Starlette's own limit: 413 once a body declares or streams more than this.
-        max_body_size=MAX_BODY_BYTES,
         lifespan=lifespan,
     )
     app.state.services = running

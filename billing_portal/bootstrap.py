@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from typing import TypeVar, overload
 
 from billing_portal.settings import Settings
+from services.access import Access, WallClock, utc_now
+from services.access_groups import AccessGroups
 from services.auth import TokenVerifier
 from services.catalog import Catalog
 from services.checkout import CheckoutSessions
 from services.container import Services
 from services.customers import StripeCustomers
+from services.mirror.ownership import OwnershipPolicy
 from services.mirror.sync import MirrorSync
 from services.portal_blocks import PortalBlocks
 from services.portal_configuration import PortalConfigurations
@@ -57,11 +61,23 @@ def token_verifier(settings: Settings) -> TokenVerifier:
     )
 
 
+def ownership_policy(settings: Settings) -> OwnershipPolicy:
+    return OwnershipPolicy(
+        past_due_grace=timedelta(days=settings.past_due_grace_days),
+        refund_ends_purchase=settings.refund_ends_purchase,
+    )
+
+
 def bootstrap(
-    settings: Settings, *, stripe: StripeGateway | None = None, clock: Clock | None = None
+    settings: Settings,
+    *,
+    stripe: StripeGateway | None = None,
+    clock: Clock | None = None,
+    now: WallClock = utc_now,
 ) -> Services:
     """Every service, built once. `stripe` replaces the settings' gateway; `clock` (monotonic
-    seconds) drives the plan cache and the session rate limit."""
+    seconds) drives the plan cache and the session rate limit; `now` (the time of day) decides
+    whether a past-due subscription is still within its grace."""
     gateway = stripe if stripe is not None else stripe_gateway_for(settings)
     monotonic = clock if clock is not None else time.monotonic
     redirects = RedirectPolicy.of(settings.allowed_redirect_hosts, is_prod=settings.is_prod)
@@ -72,6 +88,7 @@ def bootstrap(
     catalog = Catalog(sync, clock=monotonic)
     blocks = PortalBlocks(redirects)
     configurations = PortalConfigurations(stripe=gateway, catalog=catalog, redirects=redirects)
+    access = Access(ownership_policy(settings), now=now)
     return Services(
         stripe=gateway,
         tokens=token_verifier(settings),
@@ -97,6 +114,10 @@ def bootstrap(
             secret=settings.webhook_secret,
             stripe=gateway,
             refetch_objects=settings.webhook_refetch_objects,
+            batch_max_events=settings.webhook_batch_max_events,
+            batch_max_wait_seconds=settings.webhook_batch_max_wait_ms / 1000,
         ),
         sync=sync,
+        access=access,
+        access_groups=AccessGroups(catalog=catalog, access=access),
     )

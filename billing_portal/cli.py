@@ -12,16 +12,18 @@ import asyncio
 import contextlib
 import signal
 import sys
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from billing_portal.settings import (
     DEFAULT_SERVE_PORT,
     DEV_STRIPE_MOCK_PORT,
+    WEBHOOK_PATH,
     ConfigurationError,
     Settings,
     load_settings,
 )
+from simulator.billing_modes import BILLING_MODES
 from simulator.toolkit.stripe_mock import StripeMockUnavailable
 
 if TYPE_CHECKING:
@@ -30,6 +32,8 @@ if TYPE_CHECKING:
     from services.container import Services
 
 Handler = Callable[[argparse.Namespace, Settings], int]
+# Where `serve` keeps the output of the local Stripe it starts.
+LOCAL_STRIPE_LOG = "var/stripe-local.log"
 
 
 def _exit_on_sigterm(signum: int, _: object) -> None:
@@ -40,15 +44,13 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     from billing_portal.logging_setup import configure_logging
-    from simulator.toolkit.stripe_mock import stripe_mock_for
 
     configure_logging()
     # uvicorn re-raises SIGTERM after its graceful shutdown; as an exception it unwinds the
-    # `with` below, so the stripe-mock this command started stops too instead of being orphaned.
+    # `with` below, so the Stripe this command started stops too instead of being orphaned.
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     server_options = {"host": args.host, "port": args.port, "log_config": None}
-    # Outside prod a local, silent STRIPE_API_BASE means "start stripe-mock for me" (`make run`).
-    with stripe_mock_for(settings.api_base) if not settings.is_prod else contextlib.nullcontext():
+    with _stripe_for(settings, _webhook_url(args.host, args.port)):
         if args.workers > 1:
             uvicorn.run("billing_portal.asgi:app", workers=args.workers, **server_options)
         else:
@@ -56,6 +58,70 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
             uvicorn.run(create_app(settings), **server_options)
     return 0
+
+
+def _stripe_for(settings: Settings, webhook_url: str) -> contextlib.AbstractContextManager[object]:
+    """Outside prod a local, silent STRIPE_API_BASE means "start Stripe for me" (`make run`):
+    in dev the local Stripe, whose pages and webhooks make the flow clickable (stripe-mock
+    behind it); in test the bare stripe-mock."""
+    from simulator.toolkit.stripe_mock import stripe_mock_for
+
+    if settings.is_prod:
+        return contextlib.nullcontext()
+    if settings.billing_env == "dev":
+        return _local_stripe_for(settings.api_base, webhook_url)
+    return stripe_mock_for(settings.api_base)
+
+
+@contextlib.contextmanager
+def _local_stripe_for(api_base: str, webhook_url: str) -> Iterator[None]:
+    """`billing-portal stripe-local` on `api_base`'s port while serving, unless that is not a
+    loopback port or something answers there already. It inherits the environment, so it
+    signs webhooks with this service's STRIPE_WEBHOOK_SECRET."""
+    from pathlib import Path
+
+    from simulator.toolkit.servers import LOOPBACK, ChildServer, answers_http, local_port_of
+    from simulator.toolkit.stripe_mock import DOCKER_START_SECONDS
+
+    port = local_port_of(api_base)
+    if port is None or answers_http(LOOPBACK, port):
+        yield
+        return
+    command = [sys.executable, "-m", "billing_portal.cli", "stripe-local", "--port", str(port)]
+    log_path = Path(LOCAL_STRIPE_LOG)
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    server = ChildServer(
+        "the local Stripe",
+        [*command, "--webhook-url", webhook_url],
+        port,
+        log_path=log_path,
+        start_seconds=DOCKER_START_SECONDS,
+    )
+    with server:
+        print(f"local Stripe on {api_base} (log: {log_path})", flush=True)
+        yield
+
+
+def _webhook_url(host: str, port: int) -> str:
+    """This server's webhook endpoint, as a Stripe on this machine reaches it."""
+    reachable = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # noqa: S104
+    return f"http://{reachable}:{port}{WEBHOOK_PATH}"
+
+
+def _stripe_local(args: argparse.Namespace, settings: Settings) -> int:
+    if settings.is_prod:
+        print("billing-portal: `stripe-local` is refused when BILLING_ENV=prod", file=sys.stderr)
+        return 2
+    from simulator.local_stripe.server import LocalStripeOptions, serve_local_stripe
+
+    options = LocalStripeOptions(
+        webhook_url=args.webhook_url or _webhook_url("127.0.0.1", DEFAULT_SERVE_PORT),
+        webhook_secret=args.webhook_secret or settings.webhook_secret,
+        stripe_mock_url=args.stripe_mock,
+        api_version=args.api_version,
+        **({"billing_mode": args.billing_mode} if args.billing_mode else {}),
+    )
+    return serve_local_stripe(options, port=args.port)
 
 
 def _migrate(_: argparse.Namespace, settings: Settings) -> int:
@@ -248,6 +314,23 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     mock.add_argument("--install-only", action="store_true")
     handlers["stripe-mock"] = _stripe_mock
 
+    local = commands.add_parser(
+        "stripe-local", help="a stateful local Stripe with Checkout and portal pages (dev)"
+    )
+    local.add_argument("--port", type=int, default=DEV_STRIPE_MOCK_PORT)
+    local.add_argument(
+        "--stripe-mock", metavar="URL", help="a running stripe-mock to validate with"
+    )
+    local.add_argument("--webhook-url", help="where to send webhooks (default: serve's endpoint)")
+    local.add_argument("--webhook-secret", help="signing secret (default: STRIPE_WEBHOOK_SECRET)")
+    local.add_argument(
+        "--api-version", metavar="VERSION", help="the webhook endpoint's API version"
+    )
+    local.add_argument(
+        "--billing-mode", choices=BILLING_MODES, help="the mode Checkout gives subscriptions"
+    )
+    handlers["stripe-local"] = _stripe_local
+
     bench = commands.add_parser("bench", help="measure each workload beside its floor")
     bench.add_argument("--seconds", type=float, help="measuring time per side")
     bench.add_argument("--rounds", type=int, help="alternations of floor and service")
@@ -270,6 +353,16 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     simulate.add_argument("--concurrency", type=int, help="journeys at once")
     simulate.add_argument("--seed", type=int, help="same seed, same journeys and report")
     simulate.add_argument("--chaos", action="store_true", help="disorder and forge webhooks")
+    simulate.add_argument(
+        "--billing-mode",
+        choices=BILLING_MODES,
+        help="the billing mode Checkout gives subscriptions (default: Stripe's, flexible)",
+    )
+    simulate.add_argument(
+        "--api-version",
+        metavar="VERSION",
+        help="the webhook endpoint's API version, events' shape (default: the SDK's)",
+    )
     simulate.add_argument("--target", metavar="URL", help="a running service (default: start one)")
     simulate.add_argument("--webhook-secret", help="the target's STRIPE_WEBHOOK_SECRET")
     simulate.add_argument("--jwt-secret", help="the target's AUTH_JWT_SECRET")

@@ -12,6 +12,7 @@ from tortoise.migrations.api import migrate as run_migrations
 from tortoise.migrations.autodetector import MigrationAutodetector
 
 from billing_portal.settings import DEFAULT_DATABASE_URL
+from services.connections import READ_CONNECTION, WRITE_CONNECTION, ReadRouter
 
 MODELS_MODULE = "services.models"
 MIGRATIONS_MODULE = "migrations"
@@ -19,25 +20,50 @@ APP_LABEL = "models"
 
 
 def tortoise_config(database_url: str) -> dict[str, Any]:
-    """SQLite connections get WAL journaling from Tortoise's SQLite client by default."""
+    """Two connections to one database: writes (and reads inside a transaction) on one, other
+    reads on the other, so that reads never queue behind a writer (services.connections).
+
+    SQLite connections get WAL journaling from Tortoise's SQLite client by default, which lets
+    the reading connection see the last commit while another holds the write lock; it is
+    opened query-only, so a write routed to it by mistake fails instead of taking the lock.
+    On PostgreSQL each connection is a pool, sized by the URL's `minsize` and `maxsize`.
+    """
     return {
-        "connections": {"default": database_url},
+        "connections": _connections(database_url),
         "apps": {
             APP_LABEL: {
                 "models": [MODELS_MODULE],
                 "migrations": MIGRATIONS_MODULE,
-                "default_connection": "default",
+                "default_connection": WRITE_CONNECTION,
             }
         },
+        "routers": [ReadRouter],
         "use_tz": True,
         "timezone": "UTC",
     }
 
 
+def _connections(database_url: str) -> dict[str, str]:
+    """An in-memory SQLite database exists in one connection only: there it serves reads too."""
+    if not database_url.startswith("sqlite://"):
+        return {WRITE_CONNECTION: database_url, READ_CONNECTION: database_url}
+    if _sqlite_path(database_url) == ":memory:":
+        return {WRITE_CONNECTION: database_url}
+    separator = "&" if "?" in database_url else "?"
+    return {
+        WRITE_CONNECTION: database_url,
+        READ_CONNECTION: f"{database_url}{separator}query_only=ON",
+    }
+
+
+def _sqlite_path(database_url: str) -> str:
+    return database_url.removeprefix("sqlite://").split("?", 1)[0]
+
+
 def _ensure_sqlite_directory(database_url: str) -> None:
     """SQLite creates the file but not its folder; `var/` does not exist on a fresh clone."""
     if database_url.startswith("sqlite://"):
-        path = database_url.removeprefix("sqlite://").split("?", 1)[0]
+        path = _sqlite_path(database_url)
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
 

@@ -11,17 +11,21 @@ from typing import Annotated, Literal
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from services.mirror.ownership import MAX_PAST_DUE_GRACE_DAYS
 from services.stripe_gateway import (
     DEFAULT_DEADLINE_SECONDS,
     DEFAULT_MAX_NETWORK_RETRIES,
     DEFAULT_TIMEOUT_SECONDS,
 )
+from services.webhooks.service import DEFAULT_BATCH_MAX_EVENTS
 
 Environment = Literal["dev", "test", "prod"]
 
 DEFAULT_DATABASE_URL = "sqlite://var/billing.db"
 DEV_STRIPE_API_KEY = "sk_test_mock"
 DEFAULT_SERVE_PORT = 8000
+# Where the app receives Stripe's webhooks (the endpoint URL registered in Stripe ends so).
+WEBHOOK_PATH = "/webhooks/stripe"
 DEV_STRIPE_MOCK_PORT = 12111
 DEV_STRIPE_API_BASE = f"http://127.0.0.1:{DEV_STRIPE_MOCK_PORT}"
 DEV_WEBHOOK_SECRET = "whsec_billing_portal_development_only"
@@ -55,12 +59,16 @@ class Settings(BaseSettings):
     stripe_timeout_seconds: float = Field(default=DEFAULT_TIMEOUT_SECONDS, gt=0)
     stripe_deadline_seconds: float = Field(default=DEFAULT_DEADLINE_SECONDS, gt=0)
     webhook_refetch_objects: bool = False
+    webhook_batch_max_events: int = Field(default=DEFAULT_BATCH_MAX_EVENTS, ge=1, le=10_000)
+    webhook_batch_max_wait_ms: float = Field(default=0.0, ge=0, le=1000)
     auth_jwt_secret: str | None = None
     auth_jwt_audience: str | None = None
     auth_jwt_issuer: str | None = None
     allowed_redirect_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
     cors_allow_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     rate_limit_sessions_per_minute: int = Field(default=30, ge=0)
+    past_due_grace_days: int = Field(default=0, ge=0, le=MAX_PAST_DUE_GRACE_DAYS)
+    refund_ends_purchase: bool = True
 
     _split = field_validator("allowed_redirect_hosts", "cors_allow_origins", mode="before")(
         _split_csv

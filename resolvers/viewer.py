@@ -26,7 +26,16 @@ async def has_active_subscription(
     context: Context, product_id: str | None, price_id: str | None
 ) -> bool:
     user = await context.user()
-    return await reads.has_active_subscription(user, product_id=product_id, price_id=price_id)
+    access = context.services.access
+    return await access.has_active_subscription(user, product_id=product_id, price_id=price_id)
+
+
+async def access_groups(context: Context) -> list[str]:
+    return await context.services.access_groups.of_viewer(await context.user())
+
+
+async def entitlements(context: Context) -> list[str]:
+    return await context.services.access.entitlements(await context.user())
 
 
 async def invoices(context: Context, limit: int) -> list[InvoiceView]:

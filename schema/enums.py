@@ -30,3 +30,10 @@ class PortalFlow(Enum):
     PAYMENT_METHOD_UPDATE = "payment_method_update"
     SUBSCRIPTION_CANCEL = "subscription_cancel"
     SUBSCRIPTION_UPDATE = "subscription_update"
+
+
+@strawberry.enum(description="Which users an access group holds, by what they bought.")
+class AccessCondition(Enum):
+    IS_ONE_OF = strawberry.enum_value("is_one_of", description="Bought at least one product.")
+    IS_NONE_OF = strawberry.enum_value("is_none_of", description="Bought none of the products.")
+    HAS_ALL_OF = strawberry.enum_value("has_all_of", description="Bought every product.")

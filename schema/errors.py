@@ -15,6 +15,7 @@ error here must carry a code.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from graphql.error import GraphQLError
 
@@ -39,18 +40,24 @@ def _with_code(error: GraphQLError, message: str, code: ErrorCode | str) -> Grap
     )
 
 
-def to_contract_error(error: GraphQLError) -> GraphQLError:
+def to_contract_error(
+    error: GraphQLError, reword: Callable[[str], str] | None = None
+) -> GraphQLError:
+    """`reword` applies to the messages the engine writes, not to the services' own."""
     original = error.original_error
     if isinstance(original, ServiceError):
         return _with_code(error, original.message, original.code)
     if isinstance(original, GraphQLError):
-        return to_contract_error(original)
-    existing = (error.extensions or {}).get("code")
+        return to_contract_error(original, reword)
     if original is None:
+        existing = (error.extensions or {}).get("code")
         if existing in CONTRACT_CODES:
-            return error
-        if exceeds_parser_limit(error):
-            return _with_code(error, error.message, ErrorCode.QUERY_TOO_COMPLEX)
-        return _with_code(error, error.message, ErrorCode.BAD_USER_INPUT)
+            code = existing
+        elif exceeds_parser_limit(error):
+            code = ErrorCode.QUERY_TOO_COMPLEX
+        else:
+            code = ErrorCode.BAD_USER_INPUT
+        message = reword(error.message) if reword else error.message
+        return _with_code(error, message, code)
     log.error("unexpected error in resolver", exc_info=original)
     return _with_code(error, MASKED_MESSAGE, ErrorCode.INTERNAL_SERVER_ERROR)

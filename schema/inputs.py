@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import strawberry
 
-from schema.enums import CheckoutMode, PortalFlow
+from schema.enums import AccessCondition, CheckoutMode, PortalFlow
 from schema.mapping import request_of, service_default
+from services.access_groups import MAX_KEY_LENGTH, MAX_PRODUCTS, GroupDefinition
 from services.checkout import CheckoutRequest
 from services.portal_blocks import BlockInput
 from services.portal_configuration import CANCELLATION_MODES, PortalOptions
@@ -73,4 +74,24 @@ class PortalConfigurationInput:
             PortalOptions,
             self,
             update_subscription_price_ids=tuple(ids) if ids is not None else None,
+        )
+
+
+@strawberry.input(description="An access group; saving under an existing key replaces it.")
+class AccessGroupInput:
+    key: str = strawberry.field(
+        description=f"A slug of at most {MAX_KEY_LENGTH} characters (a-z, 0-9, single dashes)."
+    )
+    name: str
+    condition: AccessCondition
+    product_ids: list[str] = strawberry.field(
+        description=f"1 to {MAX_PRODUCTS} product ids the catalog has."
+    )
+
+    def request(self) -> GroupDefinition:
+        return request_of(
+            GroupDefinition,
+            self,
+            condition=self.condition.value,
+            product_ids=tuple(self.product_ids),
         )

@@ -24,6 +24,9 @@ from services.errors import ErrorCode
 MAX_DEPTH = 8
 MAX_ALIASES = 15
 MAX_TOKENS = 2000
+# Parsed and validated documents kept per process: a client's few documents stay warm, while
+# a stream of distinct documents cannot grow memory.
+DOCUMENT_CACHE_SIZE = 256
 # graphql-core ends the messages of its own parser limits (tokens, nesting) with this.
 _PARSER_LIMIT_SUFFIX = "Parsing aborted."
 

@@ -6,36 +6,47 @@ its resolver and turns the service value it gets back into the GraphQL type.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import dataclasses
+import functools
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import strawberry
 from graphql.error import GraphQLError
-from strawberry.extensions import (
-    DisableIntrospection,
-    ParserCache,
-    SchemaExtension,
-    ValidationCache,
-)
+from strawberry.extensions import DisableIntrospection, ParserCache, SchemaExtension
+from strawberry.schema.exceptions import CannotGetOperationTypeError
 from strawberry.types import ExecutionContext, ExecutionResult
+from strawberry.types.graphql import OperationType
 
-from resolvers import catalog, portal_admin, sessions, viewer
+from resolvers import access_groups, catalog, portal_admin, sessions, viewer
+from schema.enums import AccessCondition
 from schema.errors import to_contract_error
 from schema.info import Info
 from schema.inputs import (
+    AccessGroupInput,
     CheckoutInput,
     PortalBlockInput,
     PortalConfigurationInput,
     PortalSessionInput,
 )
-from schema.limits import ComplexityLimits, token_limit
+from schema.limits import DOCUMENT_CACHE_SIZE, ComplexityLimits, token_limit
 from schema.mapping import copy_fields
-from schema.types import CheckoutSession, Plan, PortalBlock, PortalConfiguration, PortalSession
+from schema.privacy import CachedValidation, PrivateNames, QuietExecutor, written_names
+from schema.types import (
+    AccessGroup,
+    CheckoutSession,
+    Plan,
+    PortalBlock,
+    PortalConfiguration,
+    PortalSession,
+)
 from schema.viewer import Viewer
+from services.access_groups import AccessGroupView
 from services.portal_blocks import PortalBlockView
 from services.portal_configuration import StoredConfiguration
 
-DOCUMENT_CACHE_SIZE = 256
+NO_SUCH_OPERATION = "The document has no operation of the requested operationName."
+NO_OPERATION = "The document has no operation."
 
 
 async def _viewer(info: Info) -> Viewer:
@@ -83,6 +94,18 @@ async def _configure_customer_portal(
     )
 
 
+async def _access_groups(info: Info) -> list[AccessGroup]:
+    return [_group(group) for group in await access_groups.access_groups(info.context)]
+
+
+async def _save_access_group(info: Info, input: AccessGroupInput) -> AccessGroup:
+    return _group(await access_groups.save_access_group(info.context, input.request()))
+
+
+async def _delete_access_group(info: Info, key: str) -> bool:
+    return await access_groups.delete_access_group(info.context, key)
+
+
 @strawberry.type
 class Query:
     viewer: Viewer = strawberry.field(
@@ -96,6 +119,9 @@ class Query:
     )
     portal_configuration: PortalConfiguration | None = strawberry.field(
         resolver=_portal_configuration, description="The saved portal configuration (admin)."
+    )
+    access_groups: list[AccessGroup] = strawberry.field(
+        resolver=_access_groups, description="Every access group, by key (admin)."
     )
 
 
@@ -116,10 +142,26 @@ class Mutation:
         resolver=_configure_customer_portal,
         description="Create, then update, the Stripe portal configuration (admin).",
     )
+    save_access_group: AccessGroup = strawberry.field(
+        resolver=_save_access_group, description="Create or replace an access group (admin)."
+    )
+    delete_access_group: bool = strawberry.field(
+        resolver=_delete_access_group,
+        description="Delete an access group (admin); NOT_FOUND if there is none.",
+    )
 
 
 def _block(view: PortalBlockView) -> PortalBlock:
     return copy_fields(PortalBlock, view, id=strawberry.ID(str(view.id)))
+
+
+def _group(view: AccessGroupView) -> AccessGroup:
+    return copy_fields(
+        AccessGroup,
+        view,
+        condition=AccessCondition(view.condition),
+        product_ids=list(view.product_ids),
+    )
 
 
 def _configuration(stored: StoredConfiguration) -> PortalConfiguration:
@@ -131,13 +173,102 @@ def _configuration(stored: StoredConfiguration) -> PortalConfiguration:
     )
 
 
+@dataclasses.dataclass
+class RequestedOperation(ExecutionContext):
+    """The operation is the one the request names, or none: strawberry's context names a
+    document's first operation when the request names none, so a document of several
+    operations would run its first one, where graphql-core refuses it without a name."""
+
+    def __post_init__(self, provided_operation_name: str | None) -> None:
+        super().__post_init__(provided_operation_name)
+        self.requested_operation_name = provided_operation_name
+
+    @property
+    def operation_name(self) -> str | None:
+        return self.requested_operation_name
+
+
 class BillingSchema(strawberry.Schema):
-    async def execute(self, *args: Any, **kwargs: Any) -> ExecutionResult:
-        """Every error leaves with a contract code, whichever stage produced it."""
-        result = await super().execute(*args, **kwargs)
+    """The schema with the protections every deployment gets; a `private` one (prod's) also
+    keeps itself to itself: no introspection, and errors that name nothing of it the request
+    did not name (schema.privacy)."""
+
+    def __init__(self, *, private: bool) -> None:
+        extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
+            token_limit,
+            ComplexityLimits,
+            lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
+            lambda: CachedValidation(hide_suggestions=private),
+        ]
+        if private:
+            extensions.append(DisableIntrospection)
+        super().__init__(
+            query=Query,
+            mutation=Mutation,
+            extensions=extensions,
+            execution_context_class=QuietExecutor if private else None,
+        )
+        self.private_names = PrivateNames.of(self._schema) if private else None
+
+    def _create_execution_context(
+        self,
+        query: str | None,
+        allowed_operation_types: Iterable[OperationType],
+        variable_values: dict[str, Any] | None = None,
+        context_value: Any | None = None,
+        root_value: Any | None = None,
+        operation_name: str | None = None,
+        operation_extensions: dict[str, Any] | None = None,
+    ) -> ExecutionContext:
+        """Strawberry's one place for the context class, needed for RequestedOperation."""
+        return RequestedOperation(
+            query=query,
+            schema=self,
+            allowed_operations=allowed_operation_types,
+            context=context_value,
+            root_value=root_value,
+            variables=variable_values,
+            provided_operation_name=operation_name,
+            operation_extensions=operation_extensions,
+        )
+
+    async def execute(
+        self,
+        query: str | None,
+        variable_values: dict[str, Any] | None = None,
+        context_value: Any | None = None,
+        root_value: Any | None = None,
+        operation_name: str | None = None,
+        allowed_operation_types: Iterable[OperationType] | None = None,
+        operation_extensions: dict[str, Any] | None = None,
+    ) -> ExecutionResult:
+        """Every error leaves with a contract code, whichever stage produced it; an operation
+        the document lacks is one of them (strawberry raises it for its HTTP view to answer
+        in plain text)."""
+        try:
+            result = await super().execute(
+                query,
+                variable_values,
+                context_value,
+                root_value,
+                operation_name,
+                allowed_operation_types,
+                operation_extensions,
+            )
+        except CannotGetOperationTypeError:
+            missing = NO_OPERATION if operation_name is None else NO_SUCH_OPERATION
+            result = ExecutionResult(data=None, errors=[GraphQLError(missing)])
         if result.errors:
-            result.errors = [to_contract_error(error) for error in result.errors]
+            reword = self._rewording(query, variable_values)
+            result.errors = [to_contract_error(error, reword) for error in result.errors]
         return result
+
+    def _rewording(
+        self, query: str | None, variables: dict[str, Any] | None
+    ) -> Callable[[str], str] | None:
+        if self.private_names is None:
+            return None
+        return functools.partial(self.private_names.hidden, written=written_names(query, variables))
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
@@ -145,18 +276,6 @@ class BillingSchema(strawberry.Schema):
         """Errors are logged where they are classified (schema.errors), not here again."""
 
 
-def build_schema(*, introspection: bool = True) -> strawberry.Schema:
-    extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
-        token_limit,
-        ComplexityLimits,
-        lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
-        lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
-    ]
-    if not introspection:
-        extensions.append(DisableIntrospection)
-    return BillingSchema(query=Query, mutation=Mutation, extensions=extensions)
-
-
 def schema_sdl() -> str:
     """The SDL that `schema.graphql` at the repository root must match."""
-    return build_schema().as_str() + "\n"
+    return BillingSchema(private=False).as_str() + "\n"

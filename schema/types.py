@@ -6,7 +6,7 @@ from datetime import datetime
 
 import strawberry
 
-from schema.enums import SubscriptionStatus
+from schema.enums import AccessCondition, SubscriptionStatus
 
 
 @strawberry.type(description="A price a customer can buy, with its product.")
@@ -21,6 +21,17 @@ class Plan:
     nickname: str | None
 
 
+@strawberry.type(
+    description="A saved card. Only its id is known until Stripe has described the card."
+)
+class PaymentMethod:
+    id: strawberry.ID
+    brand: str | None
+    last4: str | None
+    exp_month: int | None
+    exp_year: int | None
+
+
 @strawberry.type(description="One of the viewer's Stripe subscriptions.")
 class Subscription:
     id: strawberry.ID
@@ -28,12 +39,20 @@ class Subscription:
     price_id: str
     quantity: int
     current_period_end: datetime | None
-    cancel_at_period_end: bool
+    cancel_at_period_end: bool = strawberry.field(
+        description="Ends when its current period does (set in either billing mode)."
+    )
+    cancel_at: datetime | None = strawberry.field(
+        description="When a scheduled cancellation ends it; null if none is scheduled."
+    )
     canceled_at: datetime | None
     trial_end: datetime | None
     created: datetime | None
     product_id: str | None
     plan_name: str | None
+    default_payment_method: PaymentMethod | None = strawberry.field(
+        description="The card its invoices are charged to (Checkout saves it here)."
+    )
 
 
 @strawberry.type
@@ -45,15 +64,6 @@ class Invoice:
     currency: str
     created: datetime
     hosted_invoice_url: str | None
-
-
-@strawberry.type
-class PaymentMethod:
-    id: strawberry.ID
-    brand: str | None
-    last4: str | None
-    exp_month: int | None
-    exp_year: int | None
 
 
 @strawberry.type(description="What a Customer Portal block shows, and where the portal returns.")
@@ -90,3 +100,11 @@ class PortalConfiguration:
     update_customer_details: bool
     headline: str | None
     default_return_url: str | None
+
+
+@strawberry.type(description="Users grouped by what they bought (a payment condition).")
+class AccessGroup:
+    key: str = strawberry.field(description="Stable slug the app gates on.")
+    name: str
+    condition: AccessCondition
+    product_ids: list[str]

@@ -9,7 +9,7 @@ from schema.enums import SubscriptionStatus
 from schema.info import Info
 from schema.mapping import copy_fields
 from schema.types import Invoice, PaymentMethod, Subscription
-from services.mirror.reads import MAX_INVOICES
+from services.mirror.reads import MAX_INVOICES, PaymentMethodView
 from services.users import BillingUser
 
 DEFAULT_INVOICE_LIMIT = 10
@@ -20,7 +20,12 @@ async def _subscriptions(
 ) -> list[Subscription]:
     wanted = [status.value for status in statuses] if statuses is not None else None
     return [
-        copy_fields(Subscription, view, status=SubscriptionStatus(view.status))
+        copy_fields(
+            Subscription,
+            view,
+            status=SubscriptionStatus(view.status),
+            default_payment_method=_payment_method(view.default_payment_method),
+        )
         for view in await viewer.subscriptions(info.context, wanted)
     ]
 
@@ -31,13 +36,24 @@ async def _has_active_subscription(
     return await viewer.has_active_subscription(info.context, product_id, price_id)
 
 
+async def _access_groups(info: Info) -> list[str]:
+    return await viewer.access_groups(info.context)
+
+
+async def _entitlements(info: Info) -> list[str]:
+    return await viewer.entitlements(info.context)
+
+
 async def _invoices(info: Info, limit: int | None = DEFAULT_INVOICE_LIMIT) -> list[Invoice]:
     wanted = DEFAULT_INVOICE_LIMIT if limit is None else limit
     return [copy_fields(Invoice, view) for view in await viewer.invoices(info.context, wanted)]
 
 
 async def _default_payment_method(info: Info) -> PaymentMethod | None:
-    card = await viewer.default_payment_method(info.context)
+    return _payment_method(await viewer.default_payment_method(info.context))
+
+
+def _payment_method(card: PaymentMethodView | None) -> PaymentMethod | None:
     return copy_fields(PaymentMethod, card) if card else None
 
 
@@ -57,13 +73,25 @@ class Viewer:
     )
     has_active_subscription: bool = strawberry.field(
         resolver=_has_active_subscription,
-        description="An ACTIVE or TRIALING subscription (to this product and/or price).",
+        description=(
+            "An ACTIVE or TRIALING subscription, or a PAST_DUE one within the grace period "
+            "(to this product and/or price)."
+        ),
+    )
+    access_groups: list[str] = strawberry.field(
+        resolver=_access_groups, description="Keys of the access groups the viewer is in now."
+    )
+    entitlements: list[str] = strawberry.field(
+        resolver=_entitlements,
+        description="Lookup keys of the Stripe features the viewer is entitled to now.",
     )
     invoices: list[Invoice] = strawberry.field(
-        resolver=_invoices, description=f"Newest first; limit between 1 and {MAX_INVOICES}."
+        resolver=_invoices,
+        description=f"Issued ones (no drafts), newest first; limit between 1 and {MAX_INVOICES}.",
     )
     default_payment_method: PaymentMethod | None = strawberry.field(
-        resolver=_default_payment_method
+        resolver=_default_payment_method,
+        description="The customer's default card, else the card of their current subscription.",
     )
 
     @classmethod

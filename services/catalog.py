@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Literal
 
 from services.errors import BadUserInput
-from services.mirror.plans import PlanView, sellable_plan, sellable_plans
+from services.mirror.plans import PlanView, known_product_ids, sellable_plan, sellable_plans
 from services.mirror.sync import MirrorSync
 from services.models import Price
+from services.text import storable
 
 CheckoutMode = Literal["subscription", "payment"]
 PLANS_CACHE_SECONDS = 5.0
@@ -52,7 +53,7 @@ class Catalog:
     async def purchasable(self, price_id: str, mode: CheckoutMode) -> PlanView:
         """The price a checkout in `mode` may sell, or BAD_USER_INPUT saying why not."""
         await self._ensure_hydrated()
-        plan = await sellable_plan(price_id)
+        plan = await sellable_plan(price_id) if storable(price_id) else None
         if plan is None:
             raise BadUserInput(f"priceId {price_id!r} is not an available plan.")
         if mode == "subscription" and not plan.recurring:
@@ -60,6 +61,11 @@ class Catalog:
         if mode == "payment" and plan.recurring:
             raise BadUserInput("This price is recurring: use mode SUBSCRIPTION.")
         return plan
+
+    async def known_products(self, product_ids: Sequence[str]) -> set[str]:
+        """Those of `product_ids` that the catalog has (retired ones too)."""
+        await self._ensure_hydrated()
+        return await known_product_ids(product_ids)
 
     async def _ensure_hydrated(self) -> None:
         if self._hydrated:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from services.access import Access
+from services.access_groups import AccessGroups
 from services.auth import TokenVerifier
 from services.catalog import Catalog
 from services.checkout import CheckoutSessions
@@ -29,6 +31,8 @@ class Services:
     configurations: PortalConfigurations
     webhooks: WebhookService
     sync: MirrorSync
+    access: Access
+    access_groups: AccessGroups
 
     async def close(self) -> None:
         await self.stripe.close()

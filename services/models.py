@@ -90,10 +90,14 @@ class Subscription(MirrorFields):
     )
     quantity = fields.IntField(default=1)
     current_period_end = fields.DatetimeField(null=True)
-    cancel_at_period_end = fields.BooleanField(default=False)
+    cancel_at_period_end = fields.BooleanField(
+        default=False, description="ends when its current period does, in either billing mode"
+    )
+    cancel_at = fields.DatetimeField(null=True)
     canceled_at = fields.DatetimeField(null=True)
     trial_end = fields.DatetimeField(null=True)
     created = fields.DatetimeField(null=True)
+    default_payment_method_id = fields.CharField(max_length=255, null=True)
 
     class Meta:
         table = "subscriptions"
@@ -122,6 +126,9 @@ class Invoice(MirrorFields):
     currency = fields.CharField(max_length=8)
     created = fields.DatetimeField()
     hosted_invoice_url = fields.CharField(max_length=2048, null=True)
+    finalized_at = fields.DatetimeField(
+        null=True, description="when Stripe first tried to collect it (automatic collection)"
+    )
 
     class Meta:
         table = "invoices"
@@ -151,6 +158,76 @@ class Price(MirrorFields):
 
     class Meta:
         table = "prices"
+
+
+class Purchase(MirrorFields):
+    """One line item of a Checkout Session in payment mode: a product bought once."""
+
+    id = fields.CharField(max_length=511, primary_key=True, description="session id:line item id")
+    checkout_session_id = fields.CharField(max_length=255)
+    customer_id = fields.CharField(max_length=255, db_index=True)
+    payment_intent_id = fields.CharField(max_length=255, null=True, db_index=True)
+    product_id = fields.CharField(max_length=255)
+    price_id = fields.CharField(max_length=255, null=True)
+    quantity = fields.IntField(default=1)
+    paid = fields.BooleanField(default=False)
+
+    class Meta:
+        table = "purchases"
+
+
+class Charge(MirrorFields):
+    """A payment's charge, kept for its refund state."""
+
+    id = fields.CharField(max_length=255, primary_key=True)
+    customer_id = fields.CharField(max_length=255, null=True, db_index=True)
+    payment_intent_id = fields.CharField(max_length=255, null=True, db_index=True)
+    amount = fields.BigIntField(default=0)
+    amount_refunded = fields.BigIntField(default=0)
+    refunded = fields.BooleanField(default=False, description="refunded in full")
+
+    class Meta:
+        table = "charges"
+
+
+class EntitlementSummary(MirrorFields):
+    """A customer's active Stripe entitlements, as the latest summary listed them."""
+
+    id = fields.CharField(max_length=255, primary_key=True, description="the customer id")
+    entitlements: fields.Field[list[dict[str, str]]] = fields.JSONField(
+        description="each active entitlement's feature id and lookup key"
+    )
+
+    class Meta:
+        table = "entitlement_summaries"
+
+
+class ProductFeature(MirrorFields):
+    """A Stripe feature attached to a product (written by sync: Stripe sends no event for it)."""
+
+    id = fields.CharField(max_length=255, primary_key=True)
+    product_id = fields.CharField(max_length=255, db_index=True)
+    feature_id = fields.CharField(max_length=255)
+    lookup_key = fields.CharField(max_length=255)
+    name = fields.CharField(max_length=255)
+    active = fields.BooleanField(default=True)
+
+    class Meta:
+        table = "product_features"
+
+
+class AccessGroup(Model):
+    """A group of users an admin defined by what they bought (a payment condition)."""
+
+    key = fields.CharField(max_length=64, primary_key=True)
+    name = fields.CharField(max_length=200)
+    condition = fields.CharField(max_length=16, description="is_one_of|is_none_of|has_all_of")
+    product_ids: fields.Field[list[str]] = fields.JSONField()
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "access_groups"
 
 
 class PortalBlock(Model):

@@ -1,7 +1,8 @@
 """Customer Portal blocks: what a page of the host app shows, and where the portal sends users back.
 
 Admins write them; anyone may read one, because the page that renders a block is public. The
-Redirect URL is checked like every redirect (services.urls), and must be https.
+Redirect URL is checked like every redirect (services.urls): https, or plain http to the app a
+developer runs on a loopback host outside prod.
 """
 
 from __future__ import annotations
@@ -55,9 +56,7 @@ class PortalBlocks:
         background = block.background_image_url or None
         if background is not None:
             https_asset_url(background, field="backgroundImageUrl")
-        redirect_url = self._redirects.redirect_url(
-            block.redirect_url, field="redirectUrl", https_only=True
-        )
+        redirect_url = self._redirects.redirect_url(block.redirect_url, field="redirectUrl")
         values: dict[str, Any] = {
             "title": title,
             "subtitle": subtitle,

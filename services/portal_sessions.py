@@ -81,9 +81,7 @@ class PortalSessions:
         if block is None:
             raise NotFound("No portal block has this id.")
         # Checked again: the allowed hosts may have changed since the admin saved the block.
-        return self._redirects.redirect_url(
-            block.redirect_url, field="the block's redirectUrl", https_only=True
-        )
+        return self._redirects.redirect_url(block.redirect_url, field="the block's redirectUrl")
 
 
 async def _flow_data(

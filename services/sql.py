@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -53,3 +54,15 @@ def insert_statement(
             parameters.append(meta.fields_map[name].to_db_value(value, model))
     values = ", ".join(expressions)
     return f'INSERT INTO "{meta.db_table}" ({columns}) VALUES ({values})', parameters  # noqa: S608
+
+
+def instant(value: datetime | str | None) -> datetime | None:
+    """A stored instant, read by a plain statement, as an aware UTC datetime (as Tortoise reads it).
+
+    SQLite hands back ISO text and asyncpg datetimes; the text is parsed with
+    `datetime.fromisoformat`, which is faster than the iso8601 parser Tortoise uses.
+    """
+    if value is None:
+        return None
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)

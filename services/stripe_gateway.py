@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-from collections.abc import AsyncIterable, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
@@ -59,8 +59,9 @@ class DeadlineHTTPXClient(stripe.HTTPXClient):
     every attempt's full timeout plus the back-off between attempts. The deadline wraps the SDK's
     own retry loop, so it also covers requests the SDK makes on its own (the next page of a
     list). Running out of time raises the SDK's connection error, which the gateway reports as
-    PAYMENT_PROVIDER_UNAVAILABLE; a create cut short is safe to send again, because every create
-    carries an idempotency key derived from what it creates.
+    PAYMENT_PROVIDER_UNAVAILABLE. A create cut short is safe to send again: the creates whose
+    objects last (customers, checkout sessions, the portal configuration) carry an idempotency
+    key derived from what they create, so Stripe answers a repeat with the first object.
     """
 
     def __init__(self, *, timeout_seconds: float, deadline_seconds: float) -> None:
@@ -68,37 +69,14 @@ class DeadlineHTTPXClient(stripe.HTTPXClient):
         super().__init__(timeout=min(timeout_seconds, deadline_seconds))
         self.deadline_seconds = deadline_seconds
 
-    async def request_with_retries_async(
-        self,
-        method: str,
-        url: str,
-        headers: Mapping[str, str],
-        post_data: Any = None,
-        max_network_retries: int | None = None,
-        *,
-        _usage: list[str] | None = None,
-    ) -> tuple[Any, int, Any]:
-        return await self._within_deadline(
-            super().request_with_retries_async(
-                method, url, headers, post_data, max_network_retries, _usage=_usage
-            )
-        )
+    async def request_with_retries_async(self, *args: Any, **kwargs: Any) -> tuple[Any, int, Any]:
+        return await self._within_deadline(super().request_with_retries_async(*args, **kwargs))
 
     async def request_stream_with_retries_async(
-        self,
-        method: str,
-        url: str,
-        headers: Mapping[str, str],
-        post_data: Any = None,
-        max_network_retries: int | None = None,
-        *,
-        _usage: list[str] | None = None,
+        self, *args: Any, **kwargs: Any
     ) -> tuple[AsyncIterable[bytes], int, Any]:
-        return await self._within_deadline(
-            super().request_stream_with_retries_async(
-                method, url, headers, post_data, max_network_retries, _usage=_usage
-            )
-        )
+        request = super().request_stream_with_retries_async(*args, **kwargs)
+        return await self._within_deadline(request)
 
     async def _within_deadline(self, request: Awaitable[T]) -> T:
         try:
@@ -148,6 +126,19 @@ class StripeGateway:
                     "error": str(error)[:MAX_LOGGED_MESSAGE_LENGTH],
                 },
             )
+            raise translate(error) from error
+
+    async def each(
+        self, first_page: Callable[[V1Services], Awaitable[Any]]
+    ) -> AsyncIterator[dict[str, Any]]:
+        """Every object of a Stripe list as plain JSON, page after page, with `call`'s error
+        translation for the pages the SDK fetches on its own too."""
+        page = await self.call(first_page)
+        try:
+            async for item in page.auto_paging_iter():
+                listed: dict[str, Any] = item.to_dict()
+                yield listed
+        except stripe.StripeError as error:
             raise translate(error) from error
 
     async def post_raw(

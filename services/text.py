@@ -45,6 +45,13 @@ def unsafe_character(value: str, *, newlines: bool = False) -> str | None:
     return None
 
 
+def storable(value: str) -> bool:
+    """Whether every supported database can store (or look up) `value`: PostgreSQL refuses NUL
+    in text, and no database can encode an unpaired surrogate. For identifiers a client sends,
+    which are then simply not found."""
+    return not any(char == "\x00" or "\ud800" <= char <= "\udfff" for char in value)
+
+
 def safe_text(value: str, *, field: str, multiline: bool = False) -> str:
     """`value` when it is safe to store and render; BAD_USER_INPUT naming `field` otherwise.
 

@@ -48,7 +48,7 @@ class RedirectPolicy:
             allow_loopback_http=not is_prod,
         )
 
-    def redirect_url(self, url: str, *, field: str, https_only: bool = False) -> str:
+    def redirect_url(self, url: str, *, field: str) -> str:
         """`url` when a browser may be sent there; BAD_USER_INPUT naming `field` otherwise."""
         parsed = _parsed(url, field)
         host = parsed.hostname
@@ -58,7 +58,6 @@ class RedirectPolicy:
             return url
         if (
             parsed.protocol == "http:"
-            and not https_only
             and self.allow_loopback_http
             and host in LOOPBACK_HOSTS
         ):

@@ -13,11 +13,11 @@ VIEWER_STATE = """
 query ViewerState {
   viewer {
     customerId
-    subscriptions { id status priceId productId planName quantity cancelAtPeriodEnd
-                    currentPeriodEnd canceledAt trialEnd }
+    subscriptions { id status priceId productId planName quantity cancelAtPeriodEnd cancelAt
+                    currentPeriodEnd canceledAt trialEnd defaultPaymentMethod { brand last4 } }
     hasActiveSubscription
     defaultPaymentMethod { id brand last4 expMonth expYear }
-    invoices { id status amountDue amountPaid currency }
+    invoices { id status amountDue amountPaid currency hostedInvoiceUrl }
   }
 }
 """
@@ -27,6 +27,11 @@ mutation Checkout($input: CheckoutInput!) { createCheckoutSession(input: $input)
 """
 SAVE_BLOCK = """
 mutation SaveBlock($input: PortalBlockInput!) { savePortalBlock(input: $input) { id redirectUrl } }
+"""
+CONFIGURE_PORTAL = """
+mutation ConfigurePortal($input: PortalConfigurationInput!) {
+  configureCustomerPortal(input: $input) { id updateSubscriptionPriceIds }
+}
 """
 PORTAL_BLOCK = "query Block($id: ID!) { portalBlock(id: $id) { id title redirectUrl } }"
 CREATE_PORTAL = """
@@ -72,10 +77,27 @@ class AppUser:
 
 
 class AppAdmin:
-    """The host app's admin (a token with the admin role): sets up the portal block."""
+    """The host app's admin (an admin-role token): configures the portal and saves its block."""
 
     def __init__(self, graphql: GraphQLClient) -> None:
         self._graphql = graphql
+
+    async def configure_customer_portal(self, switchable_price_ids: list[str]) -> dict[str, Any]:
+        """Every portal feature on; customers may switch between (and change the quantity of)
+        `switchable_price_ids`."""
+        portal_input = {
+            "cancelSubscription": True,
+            "updatePaymentMethod": True,
+            "updateSubscription": True,
+            "invoiceHistory": True,
+            "updateCustomerDetails": False,
+            "updateSubscriptionPriceIds": switchable_price_ids,
+        }
+        data = await self._graphql.data(
+            "ConfigurePortal", CONFIGURE_PORTAL, {"input": portal_input}
+        )
+        configuration: dict[str, Any] = data["configureCustomerPortal"]
+        return configuration
 
     async def save_portal_block(self, title: str, redirect_url: str) -> dict[str, Any]:
         data = await self._graphql.data(

@@ -36,7 +36,8 @@ def config_from(args: argparse.Namespace, settings: EnvironmentSecrets) -> Simul
     """Options win; a target's secrets default to this environment's (env vars or `.env`)."""
     scenarios = tuple(SCENARIOS) if args.all or not args.scenario else tuple(args.scenario)
     # An option left out keeps SimulationConfig's own default, which is written there only.
-    given = {name: getattr(args, name) for name in ("concurrency", "seed")}
+    options = ("concurrency", "seed", "billing_mode", "api_version")
+    given = {name: getattr(args, name) for name in options}
     return SimulationConfig(
         **{name: value for name, value in given.items() if value is not None},
         scenarios=scenarios,

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from simulator.naming import Roles
-from simulator.stripe_side.catalog import CatalogPrice
+from simulator.stripe_side.catalog import Card, CatalogPrice
 from simulator.stripe_side.clock import SimClock
 
 THE_SUBSCRIPTION = "the subscription"
@@ -29,11 +29,13 @@ class State:
     plan: str | None = None
     quantity: int | None = None
     cancel_at_period_end: bool | None = None
+    cancel_at_day: int | None = None
     period_end_day: int | None = None
     trial_end_day: int | None = None
     canceled_on_day: int | None = None
     active: bool = False
     card: str | None = None
+    subscription_card: str | None = None
     invoices: tuple[str, ...] = ()
 
     def but(self, **changes: Any) -> State:
@@ -44,9 +46,10 @@ class State:
 
 
 def subscribed(
-    plan: CatalogPrice, card: str, *, quantity: int = 1, on_day: int = 0, trial_days: int = 0
+    plan: CatalogPrice, card: Card, *, quantity: int = 1, on_day: int = 0, trial_days: int = 0
 ) -> State:
-    """The state right after a successful subscription checkout."""
+    """The state right after a successful subscription checkout: Checkout keeps the card on
+    the subscription, and the viewer's card falls back to it."""
     period_days = trial_days or 30
     amount = 0 if trial_days else plan.unit_amount * quantity
     return State(
@@ -58,9 +61,19 @@ def subscribed(
         period_end_day=on_day + period_days,
         trial_end_day=on_day + trial_days if trial_days else None,
         active=True,
-        card=card,
+        card=card.label,
+        subscription_card=short_label(card),
         invoices=(invoice("paid", amount, plan.currency),),
     )
+
+
+def short_label(card: Card) -> str:
+    """A card as a subscription row shows it (brand and last four digits)."""
+    return _brand_last4(card.brand, card.last4)
+
+
+def _brand_last4(brand: object, last4: object) -> str:
+    return f"{brand} {last4}"
 
 
 def invoice(status: str, amount: int, currency: str = "usd") -> str:
@@ -85,6 +98,8 @@ def observe(
     method = viewer.get("defaultPaymentMethod")
     invoices = tuple(
         f"{row['status']} {row['amountPaid']}/{row['amountDue']} {row['currency']}"
+        # Every invoice the viewer lists is issued, so Stripe hosts a page for it.
+        + ("" if row.get("hostedInvoiceUrl") else " without its hosted page")
         for row in viewer.get("invoices") or []
     )
     base = State(
@@ -99,15 +114,18 @@ def observe(
         names = ", ".join(_name(row["id"], subscription_id, roles) for row in subscriptions)
         return base.but(subscription=f"{len(subscriptions)} subscriptions ({names})")
     row = subscriptions[0]
+    own_card = row.get("defaultPaymentMethod")
     return base.but(
         subscription=_name(row["id"], subscription_id, roles),
         status=row["status"],
         plan=_plan(row, catalog),
         quantity=row["quantity"],
         cancel_at_period_end=row["cancelAtPeriodEnd"],
+        cancel_at_day=_day(row.get("cancelAt"), clock),
         period_end_day=_day(row.get("currentPeriodEnd"), clock),
         trial_end_day=_day(row.get("trialEnd"), clock),
         canceled_on_day=_day(row.get("canceledAt"), clock),
+        subscription_card=_brand_last4(own_card["brand"], own_card["last4"]) if own_card else None,
     )
 
 
@@ -136,6 +154,9 @@ def _plan(row: dict[str, Any], catalog: dict[str, CatalogPrice]) -> str:
         return "a price the simulator never published"
     if row.get("planName") not in {entry.nickname, entry.product_name}:
         return f"{entry.nickname} (planName {row.get('planName')!r})"
+    if row.get("productId") != entry.product_id:
+        owner = next((e for e in catalog.values() if e.product_id == row.get("productId")), None)
+        return f"{entry.nickname} (productId of {owner.product_name if owner else 'no product'})"
     return entry.nickname
 
 

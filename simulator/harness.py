@@ -7,19 +7,16 @@ elsewhere (a `Target` given by URL and secrets).
 
 from __future__ import annotations
 
-import asyncio
 import tempfile
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import uvicorn
-
 from billing_portal.app import create_app
 from billing_portal.database import migrate
 from billing_portal.settings import load_settings
-from simulator.toolkit.servers import free_port
+from simulator.toolkit.loopback import serving
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,10 +28,6 @@ class Target:
     jwt_secret: str
     jwt_audience: str | None = None
     jwt_issuer: str | None = None
-
-
-class ServiceDidNotStart(RuntimeError):
-    """The in-process service exited during start-up."""
 
 
 @asynccontextmanager
@@ -58,24 +51,11 @@ async def in_process_service(
             rate_limit_sessions_per_minute=0,
         )
         app = create_app(settings, manage_database=manage_database)
-        port = free_port()
-        config = uvicorn.Config(
-            app, host="127.0.0.1", port=port, log_config=None, log_level="warning", lifespan="on"
+        base_url = await stack.enter_async_context(serving(app, "the service"))
+        yield Target(
+            base_url=base_url,
+            webhook_secret=settings.webhook_secret,
+            jwt_secret=settings.jwt_secret,
+            jwt_audience=settings.auth_jwt_audience,
+            jwt_issuer=settings.auth_jwt_issuer,
         )
-        server = uvicorn.Server(config)
-        serving = asyncio.create_task(server.serve())
-        while not server.started:
-            if serving.done():
-                raise ServiceDidNotStart("the service stopped during start-up (see its log)")
-            await asyncio.sleep(0.02)
-        try:
-            yield Target(
-                base_url=f"http://127.0.0.1:{port}",
-                webhook_secret=settings.webhook_secret,
-                jwt_secret=settings.jwt_secret,
-                jwt_audience=settings.auth_jwt_audience,
-                jwt_issuer=settings.auth_jwt_issuer,
-            )
-        finally:
-            server.should_exit = True
-            await serving

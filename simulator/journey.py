@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 from simulator.app_users import AppUser
@@ -16,6 +17,7 @@ from simulator.naming import Roles
 from simulator.stripe_side.catalog import CARDS, CatalogPrice
 from simulator.stripe_side.customer import StripeCustomer
 from simulator.stripe_side.pages import CheckoutPage, PortalVisit
+from simulator.stripe_side.settings import MissingPaymentMethod
 
 SUCCESS_URL = "https://localhost/billing/success?session_id={CHECKOUT_SESSION_ID}"
 CANCEL_URL = "https://localhost/billing/canceled"
@@ -79,12 +81,18 @@ def abandon_checkout(plan: str) -> Action:
     return act
 
 
-def in_portal(flow: str, action: PortalAction) -> Action:
-    """A visit to the portal a day later, opened from the block, ending back at the block's
-    Redirect URL."""
+def in_portal(
+    flow: str | None, action: PortalAction, *, into_period: Fraction | None = None
+) -> Action:
+    """A visit to the portal a day later (or once `into_period` of the current period has gone
+    by), opened from the block (on `flow`'s page, or on the portal's home page), ending back at
+    the block's Redirect URL."""
 
     async def act(journey: Journey) -> None:
-        journey.stripe_customer.clock.advance_days(1)
+        if into_period is None:
+            journey.stripe_customer.clock.advance_days(1)
+        else:
+            await journey.stripe_customer.reach_share_of_period(into_period)
         block = await journey.user.portal_block(journey.block_id)
         if block is None or block["redirectUrl"] != journey.redirect_url:
             raise StepFailed(f"portalBlock returned {block}, expected the saved block")
@@ -110,11 +118,29 @@ def cancel_in_portal(*, at_period_end: bool) -> Action:
     return in_portal("SUBSCRIPTION_CANCEL", act)
 
 
-def switch_plan_in_portal(plan: str, *, quantity: int = 1) -> Action:
+def renew_in_portal() -> Action:
+    """The portal home page's "Renew", for a subscription scheduled to cancel."""
+
+    async def act(visit: PortalVisit, _: Journey) -> None:
+        await visit.renew()
+
+    return in_portal(None, act)
+
+
+def switch_plan_in_portal(
+    plan: str, *, quantity: int = 1, into_period: Fraction | None = None
+) -> Action:
     async def act(visit: PortalVisit, journey: Journey) -> None:
         await visit.switch_plan(journey.catalog[plan], quantity=quantity)
 
-    return in_portal("SUBSCRIPTION_UPDATE", act)
+    return in_portal("SUBSCRIPTION_UPDATE", act, into_period=into_period)
+
+
+def change_quantity_in_portal(quantity: int, *, into_period: Fraction | None = None) -> Action:
+    async def act(visit: PortalVisit, _: Journey) -> None:
+        await visit.change_quantity(quantity)
+
+    return in_portal("SUBSCRIPTION_UPDATE", act, into_period=into_period)
 
 
 def update_card_in_portal(card: str) -> Action:
@@ -124,8 +150,42 @@ def update_card_in_portal(card: str) -> Action:
     return in_portal("PAYMENT_METHOD_UPDATE", act)
 
 
+def start_trial_without_card(
+    plan: str, *, trial_days: int, missing_payment_method: MissingPaymentMethod
+) -> Action:
+    """Starts a trial from Checkout without typing a card; when it ends without one, Stripe
+    does what `missing_payment_method` says."""
+
+    async def act(journey: Journey) -> None:
+        page = await _checkout(journey, plan, quantity=1, trial_days=trial_days)
+        _check_landing(page, await page.start_trial_without_card(missing_payment_method))
+
+    return act
+
+
 async def billing_period_ends(journey: Journey) -> None:
+    """The period ends and, about an hour later, Stripe charges the renewal."""
     await journey.stripe_customer.end_billing_period()
+
+
+async def period_ends_with_a_draft_invoice(journey: Journey) -> None:
+    """The period ends: the next one begins with a draft invoice, not charged yet."""
+    await journey.stripe_customer.reach_period_end()
+
+
+async def draft_hour_passes(journey: Journey) -> None:
+    """About an hour after the draft, Stripe finalizes and charges it."""
+    await journey.stripe_customer.collect_renewal()
+
+
+async def payment_retry_fails(journey: Journey) -> None:
+    """The next retry of the failed renewal comes due, on a card that still declines."""
+    await journey.stripe_customer.retry_payment()
+
+
+async def payment_retries_run_out(journey: Journey) -> None:
+    """Every remaining retry comes due and fails; the account's final action follows."""
+    await journey.stripe_customer.exhaust_payment_retries()
 
 
 async def card_declined_at_renewal(journey: Journey) -> None:
@@ -176,14 +236,17 @@ async def _require_listed(journey: Journey, entry: CatalogPrice) -> None:
     listed = next((plan for plan in plans if plan["priceId"] == entry.price_id), None)
     if listed is None:
         raise StepFailed(f"plans does not list {entry.nickname}, which the catalog published")
-    shown = (listed["unitAmount"], listed["currency"], listed["interval"])
-    published = (entry.unit_amount, entry.currency, entry.interval)
+    shown = (listed["name"], listed["unitAmount"], listed["currency"], listed["interval"])
+    published = (entry.product_name, entry.unit_amount, entry.currency, entry.interval)
     if shown != published:
         raise StepFailed(f"plans shows {entry.nickname} as {shown}, published as {published}")
 
 
 async def _pay(journey: Journey, page: CheckoutPage, card: str) -> None:
-    landed = await page.complete(CARDS[card])
+    _check_landing(page, await page.complete(CARDS[card]))
+
+
+def _check_landing(page: CheckoutPage, landed: str) -> None:
     expected = SUCCESS_URL.replace("{CHECKOUT_SESSION_ID}", page.session_id)
     if landed != expected:
         raise StepFailed(f"Checkout sent the customer to {landed}, expected {expected}")

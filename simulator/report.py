@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from xml.etree import ElementTree
 
+from simulator.billing_modes import DEFAULT_BILLING_MODE, BillingMode
 from simulator.stripe_side.webhooks import DeliveryLog
 
 
@@ -81,6 +82,7 @@ class Report:
     scenarios: list[str]
     users: int
     concurrency: int
+    billing_mode: BillingMode = DEFAULT_BILLING_MODE
     journeys: list[JourneyResult] = field(default_factory=list)
     setup_failure: str | None = None
     wall_seconds: float = 0.0
@@ -110,6 +112,7 @@ class Report:
             "passed": self.passed,
             "seed": self.seed,
             "chaos": self.chaos,
+            "billing_mode": self.billing_mode,
             "scenarios": self.scenarios,
             "users": self.users,
             "concurrency": self.concurrency,

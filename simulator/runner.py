@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import httpx
 
 from simulator.app_users import AppAdmin, AppUser
+from simulator.billing_modes import DEFAULT_BILLING_MODE, BillingMode
 from simulator.expectations import differences, observe
 from simulator.harness import Target, in_process_service
 from simulator.journey import Journey, StepFailed
@@ -24,6 +25,10 @@ from simulator.naming import Roles
 from simulator.report import JourneyResult, Report, StepResult
 from simulator.scenarios import SCENARIOS, Scenario, Step
 from simulator.stripe_side.api import StripeApi, StripeRequestRejected
+from simulator.stripe_side.api_recorder import recording
+from simulator.stripe_side.api_versions import BASIL, well_formed
+from simulator.stripe_side.portal_configurations import PortalConfigurations, PortalRefused
+from simulator.stripe_side.settings import BillingSettings
 from simulator.stripe_side.side import StripeSide
 from simulator.stripe_side.webhooks import Chaos, WebhookEndpoint
 from simulator.toolkit.connections import service_client
@@ -32,14 +37,22 @@ from simulator.toolkit.stripe_mock import stripe_mock_at
 from simulator.toolkit.tokens import TokenMinter
 
 BLOCK_TITLE = "Manage your subscription"
-EXPECTED_FAILURES = (StepFailed, ServiceRefused, ServiceUnreachable, StripeRequestRejected)
+EXPECTED_FAILURES = (
+    StepFailed,
+    ServiceRefused,
+    ServiceUnreachable,
+    StripeRequestRejected,
+    PortalRefused,
+)
 
 
 @dataclass(frozen=True)
 class SimulationConfig:
     """One run. Without `target` the service is started in-process (see simulator.harness).
 
-    `users` defaults to one per scenario; customers take the scenarios in turn. `namespace`
+    `users` defaults to one per scenario; customers take the scenarios in turn. Checkout gives
+    every subscription of the run `billing_mode`; a scenario expects the same in either mode,
+    as a right app shows one cancellation the same whichever fields Stripe set. `namespace`
     keeps the ids of one run apart from another's in a shared database; it never reaches the
     report.
     """
@@ -49,6 +62,9 @@ class SimulationConfig:
     concurrency: int = 8
     seed: int = 1
     chaos: bool = False
+    billing_mode: BillingMode = DEFAULT_BILLING_MODE
+    # The webhook endpoint's API version, which events are rendered in (default: the SDK's).
+    api_version: str | None = None
     target: str | None = None
     webhook_secret: str | None = None
     jwt_secret: str | None = None
@@ -74,6 +90,10 @@ class SimulationConfig:
             raise ValueError("--concurrency must be at least 1")
         if self.target is not None and not (self.webhook_secret and self.jwt_secret):
             raise ValueError("--target needs the webhook secret and the JWT secret of that service")
+        if self.api_version is not None and not well_formed(self.api_version):
+            raise ValueError(
+                f"--api-version {self.api_version!r} is not an API version like {BASIL}"
+            )
 
     @property
     def user_count(self) -> int:
@@ -87,6 +107,7 @@ async def run_simulation(config: SimulationConfig, on_journey: JourneyDone | Non
     report = Report(
         seed=config.seed,
         chaos=config.chaos,
+        billing_mode=config.billing_mode,
         scenarios=list(config.scenarios),
         users=config.user_count,
         concurrency=config.concurrency,
@@ -102,7 +123,8 @@ async def run_simulation(config: SimulationConfig, on_journey: JourneyDone | Non
         async def one(index: int) -> JourneyResult:
             async with gate:
                 scenario = SCENARIOS[config.scenarios[(index - 1) % len(config.scenarios)]]
-                result = await run_journey(stage.journey(index, block_id), scenario)
+                journey = stage.journey(index, block_id, scenario.stripe_settings)
+                result = await run_journey(journey, scenario)
             if on_journey is not None:
                 on_journey(result)
             return result
@@ -144,17 +166,21 @@ class Stage:
         return AppAdmin(self._graphql(f"sim-{self.namespace}-admin", admin=True))
 
     async def set_up(self) -> str:
-        """Publish the catalog, then save the portal block as an admin; returns its id."""
+        """Publish the catalog, then, as an admin, configure the portal (customers may switch
+        between the recurring prices) and save the portal block; returns the block's id."""
         published = await self.side.publish_catalog()
         if published.problems:
             raise SetupFailed(f"publishing the catalog: {published.problems[0]}")
+        recurring = [entry.price_id for entry in self.side.catalog.values() if entry.recurring]
+        await self.admin().configure_customer_portal(recurring)
         redirect_url = self.config.redirect_url
         block = await self.admin().save_portal_block(BLOCK_TITLE, redirect_url)
         if block["redirectUrl"] != redirect_url:
             raise SetupFailed(f"savePortalBlock stored redirectUrl {block['redirectUrl']}")
         return str(block["id"])
 
-    def journey(self, index: int, block_id: str) -> Journey:
+    def journey(self, index: int, block_id: str, settings: BillingSettings) -> Journey:
+        """Customer `index`'s journey; its Stripe customer is billed under `settings`."""
         role = f"customer {index}"
         seeded = random.Random(f"{self.config.seed}/{index}")  # noqa: S311 - reproducible
         user_id = f"sim-{self.namespace}-{index}"
@@ -165,7 +191,7 @@ class Stage:
             email=email,
             user=self.user(user_id, email),
             stripe_customer=self.side.customer_for(
-                role, Roles(), Chaos(seeded if self.config.chaos else None)
+                role, Roles(), Chaos(seeded if self.config.chaos else None), settings
             ),
             catalog=self.side.catalog,
             block_id=block_id,
@@ -183,10 +209,14 @@ def _default_namespace(config: SimulationConfig) -> str:
 async def _stage(config: SimulationConfig) -> AsyncIterator[Stage]:
     async with AsyncExitStack() as stack:
         mock_url = await stack.enter_async_context(stripe_mock_at(config.stripe_mock_url))
+        portal_configurations = PortalConfigurations()
         if config.target is None:
+            # The in-process service's Stripe calls pass the recorder, which remembers what
+            # stripe-mock forgets: the portal configuration each portal session shows.
+            stripe_url = await stack.enter_async_context(recording(mock_url, portal_configurations))
             target = await stack.enter_async_context(
                 in_process_service(
-                    mock_url, config.database_url, manage_database=config.manage_database
+                    stripe_url, config.database_url, manage_database=config.manage_database
                 )
             )
         else:
@@ -203,10 +233,19 @@ async def _stage(config: SimulationConfig) -> AsyncIterator[Stage]:
         api = StripeApi(mock_url)
         stack.push_async_callback(api.close)
         endpoint = WebhookEndpoint(
-            http, f"{target.base_url}/webhooks/stripe", target.webhook_secret
+            http,
+            f"{target.base_url}/webhooks/stripe",
+            target.webhook_secret,
+            api_version=config.api_version,
         )
         namespace = config.namespace or _default_namespace(config)
-        side = StripeSide(api, endpoint, namespace)
+        side = StripeSide(
+            api,
+            endpoint,
+            namespace,
+            billing_mode=config.billing_mode,
+            portal_configurations=portal_configurations,
+        )
         yield Stage(config, namespace, target, side, http)
 
 

@@ -139,6 +139,27 @@ async def client(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
 
 
 @pytest.fixture
+async def prod_client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of the app as prod configures it, on the same stripe-mock and database."""
+    prod = load_settings(
+        billing_env="prod",
+        database_url=settings.database_url,
+        stripe_api_base=settings.api_base,
+        stripe_api_key="sk_live_not_used",
+        stripe_webhook_secret="whsec_prod",
+        auth_jwt_secret="a-long-production-secret-of-32-bytes",
+        allowed_redirect_hosts="app.example.com",
+    )
+    app = create_app(prod, manage_database=False)
+    try:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+            yield http
+    finally:
+        await app.state.services.close()
+
+
+@pytest.fixture
 def token_for(settings: Settings) -> TokenFactory:
     """`token_for("user-1", email=..., admin=True)` mints a valid bearer token for the app."""
     minter = TokenMinter(settings.jwt_secret, settings.auth_jwt_audience, settings.auth_jwt_issuer)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from typing import Any
+from typing import Any, NoReturn
 
 import asyncpg
 import httpx
@@ -18,7 +18,7 @@ def in_ci() -> bool:
     return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
-def service_missing(reason: str) -> None:
+def service_missing(reason: str) -> NoReturn:
     """A service a test needs is absent: a failure under CI, locally a skip that says why."""
     if in_ci():
         pytest.fail(f"{reason} (CI=true: a missing service fails the run)")

@@ -7,14 +7,33 @@ A version is the triple (created, rank, event_id), compared in that order:
 1. `created`: the event's `created` second.
 2. `rank`: a tie-break for events of the same second, `phase * 100 + state rank`. The phase comes
    from the event type (`*.created` 1, any change 2, `*.deleted` or a detached card 3), so a
-   deletion is never undone by an update of the same second; the state rank follows the object's
-   life cycle (a canceled subscription outranks an active one, a paid invoice an open one).
+   deletion is never undone by an update of the same second. The state rank is read from the
+   object's own fields (each family's `state_rank`), because one action of a customer (Checkout
+   completion sends about ten events in one second) arrives in any order and `created` cannot
+   tell its snapshots apart:
+   - subscription: its status along the life cycle (incomplete, trialing, active, past_due or
+     paused, unpaid, canceled), then a scheduled end (`cancel_at` or `cancel_at_period_end`)
+     after none;
+   - invoice: its status, which only moves forward (draft, open, uncollectible, paid or void);
+   - payment method: detached (no `customer`) after attached, as Stripe never attaches a
+     detached payment method again;
+   - customer: `deleted` after everything, then a default card
+     (`invoice_settings.default_payment_method`) after none, as the default starts unset and is
+     cleared only by a later request than the one that set it;
+   - checkout session: paid after unpaid, as a payment only moves forward;
+   - charge: refunded in full after not, as a refund is never undone;
+   - products, prices and entitlement summaries: none.
 3. `event_id`: the last resort, so that even two same-second, same-rank snapshots resolve the
    same way whatever order they arrive in.
 
-A lifecycle that loops back within one second (active, past_due, active again) cannot be ordered
-by any rank: real Stripe events of one object are seconds apart, and the simulator must also
-give each step its own second.
+What the fields cannot order within one second is left to the event id: a lifecycle that loops
+back (active, past_due, active again), a customer's default card changed twice, a card's details
+changed twice. Real Stripe events of one object that differ so are seconds apart (separate
+requests), and the simulator must also give each such step its own second.
+
+An object expanded inside another's snapshot (a subscription's `default_payment_method`) is a
+snapshot of it at the same moment: it takes its carrier's second and event id, ranked as a change
+by its own family.
 
 `billing-portal sync` reads the objects as they are now. Its snapshots take the version
 (fetch start - SYNC_MARGIN_SECONDS, SYNC rank, ""), which beats every event older than the margin
@@ -53,6 +72,18 @@ def event_version(*, created: int, event_id: str, phase: Phase, state_rank: int)
 def sync_version(fetch_started: int) -> Version:
     return Version(
         created=fetch_started - SYNC_MARGIN_SECONDS, rank=Phase.SYNC * PHASE_WEIGHT, event_id=""
+    )
+
+
+def embedded_version(carrier: Version, state_rank: int) -> Version:
+    """The version of an object expanded inside a snapshot of version `carrier`."""
+    if carrier.rank >= Phase.SYNC * PHASE_WEIGHT:
+        return carrier
+    return event_version(
+        created=carrier.created,
+        event_id=carrier.event_id,
+        phase=Phase.CHANGED,
+        state_rank=state_rank,
     )
 
 

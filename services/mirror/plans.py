@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from services.connections import read_connection
 from services.models import Price, Product
 from services.sql import placeholders
 
@@ -72,7 +73,7 @@ async def plans_of_prices(price_ids: Sequence[str]) -> dict[str, PlanView]:
 
 
 async def _rows(condition: str, parameters: list[Any]) -> list[dict[str, Any]]:
-    return await Price._meta.db.execute_query_dict(f"{_SELECT} {condition}", parameters)
+    return await read_connection(Price).execute_query_dict(f"{_SELECT} {condition}", parameters)
 
 
 def _plan(row: dict[str, Any]) -> PlanView:
@@ -96,3 +97,20 @@ def plan_display_name(product_name: str | None, nickname: str | None, product_id
     """A plan's name: its product's; before the product is known, the price's nickname or its
     product id."""
     return product_name if product_name is not None else (nickname or product_id)
+
+
+async def known_product_ids(product_ids: Sequence[str]) -> set[str]:
+    """Those of `product_ids` the catalog knows: a product not deleted, or one a price names."""
+    if not product_ids:
+        return set()
+    connection = read_connection(Product)
+    markers = placeholders(connection, 2 * len(product_ids))
+    products, prices = markers[: len(product_ids)], markers[len(product_ids) :]
+    rows = await connection.execute_query_dict(
+        f'SELECT "id" FROM "{Product._meta.db_table}" '  # noqa: S608
+        f'WHERE "id" IN ({", ".join(products)}) AND NOT "deleted" '
+        f'UNION SELECT "product_id" AS "id" FROM "{Price._meta.db_table}" '
+        f'WHERE "product_id" IN ({", ".join(prices)})',
+        [*product_ids, *product_ids],
+    )
+    return {str(row["id"]) for row in rows}

@@ -3,37 +3,52 @@
 Webhooks and `billing-portal sync` keep the mirror exact, so reads cost no Stripe call and work
 the same against stripe-mock (which keeps no state). Every read is scoped to the user's own
 customer id: no query here takes an id a caller chose.
+
+Cards are named by id (a subscription's `default_payment_method`, a customer's invoice default)
+and described by payment_method.* events, which may not have arrived yet: a card whose id is
+known but whose details are not is still a card on file, shown with its id alone. A detached
+card is no card.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from tortoise.expressions import Q
+from tortoise.models import Model
 
+from services.connections import read_connection
 from services.errors import BadUserInput
 from services.mirror import plans
 from services.mirror.handlers.subscriptions import STATUS_RANK as SUBSCRIPTION_STATUS_RANK
 from services.mirror.plans import PlanView
-from services.models import Customer, Invoice, PaymentMethod, Price, Subscription
-from services.sql import placeholders
+from services.models import Customer, EntitlementSummary, Invoice, PaymentMethod, Subscription
+from services.sql import instant, placeholders
 from services.users import BillingUser
 from services.views import columns, view_of
 
 # Every status Stripe documents; one it adds later is left out until the handler ranks it.
 KNOWN_STATUSES = tuple(SUBSCRIPTION_STATUS_RANK)
-ENTITLED_STATUSES = ("active", "trialing")
 # A subscription the Customer Portal can still cancel or switch.
 CURRENT_STATUSES = ("active", "trialing", "past_due", "unpaid", "paused")
 MAX_INVOICES = 100
 # Newest first; the id orders rows of the same second the same way every time.
 NEWEST_FIRST = ("-created", "-id")
 _NEWEST_FIRST_SQL = ", ".join(
-    f'"{field[1:]}" DESC' if field.startswith("-") else f'"{field}"' for field in NEWEST_FIRST
+    f'subscription."{field[1:]}" DESC' if field.startswith("-") else f'subscription."{field}"'
+    for field in NEWEST_FIRST
 )
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentMethodView:
+    id: str
+    brand: str | None
+    last4: str | None
+    exp_month: int | None
+    exp_year: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,9 +61,11 @@ class SubscriptionView:
     quantity: int
     current_period_end: datetime | None
     cancel_at_period_end: bool
+    cancel_at: datetime | None
     canceled_at: datetime | None
     trial_end: datetime | None
     created: datetime | None
+    default_payment_method: PaymentMethodView | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,13 +79,28 @@ class InvoiceView:
     hosted_invoice_url: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class PaymentMethodView:
-    id: str
-    brand: str | None
-    last4: str | None
-    exp_month: int | None
-    exp_year: int | None
+# A subscription view's fields are its row's columns, except its card, which the row names by id.
+_SUBSCRIPTION_COLUMNS = (
+    *(name for name in columns(SubscriptionView) if name != "default_payment_method"),
+    "default_payment_method_id",
+)
+_CARD_COLUMNS = ("brand", "last4", "exp_month", "exp_year", "detached")
+
+
+def _with_card(model: type[Model], alias: str, selected: Sequence[str]) -> str:
+    """SELECT rows of `model` (as `alias`) with the card their `default_payment_method_id`
+    names, as `card_*` columns, null while the mirror does not know the card."""
+    owner = ", ".join(f'{alias}."{name}"' for name in selected)
+    card = ", ".join(f'card."{name}" AS "card_{name}"' for name in _CARD_COLUMNS)
+    return (
+        f'SELECT {owner}, {card} FROM "{model._meta.db_table}" AS {alias} '  # noqa: S608
+        f'LEFT JOIN "{PaymentMethod._meta.db_table}" AS card '
+        f'ON card."id" = {alias}."default_payment_method_id"'
+    )
+
+
+_SUBSCRIPTIONS_WITH_CARDS = _with_card(Subscription, "subscription", _SUBSCRIPTION_COLUMNS)
+_CUSTOMER_WITH_CARD = _with_card(Customer, "customer", ("deleted", "default_payment_method_id"))
 
 
 async def subscriptions(
@@ -85,13 +117,14 @@ async def subscriptions(
 
 
 async def _subscription_rows(customer_id: str, statuses: Sequence[str]) -> list[dict[str, Any]]:
-    """The rows as one plain statement, without building a Tortoise query: every viewer asks."""
-    connection = Subscription._meta.db
+    """The rows with their cards as one plain statement, without building a Tortoise query:
+    every viewer asks."""
+    connection = read_connection(Subscription)
     customer, *wanted = placeholders(connection, 1 + len(statuses))
-    selected = ", ".join(f'"{name}"' for name in columns(SubscriptionView))
     return await connection.execute_query_dict(
-        f'SELECT {selected} FROM "{Subscription._meta.db_table}" '  # noqa: S608
-        f'WHERE "customer_id" = {customer} AND "status" IN ({", ".join(wanted)}) '
+        f"{_SUBSCRIPTIONS_WITH_CARDS} "
+        f'WHERE subscription."customer_id" = {customer} '
+        f'AND subscription."status" IN ({", ".join(wanted)}) '
         f"ORDER BY {_NEWEST_FIRST_SQL}",
         [customer_id, *statuses],
     )
@@ -105,24 +138,28 @@ def _subscription_view(row: dict[str, Any]) -> SubscriptionView:
         product_id=row["product_id"],
         plan_name=row["plan_name"],
         quantity=row["quantity"],
-        current_period_end=_utc(row["current_period_end"]),
+        current_period_end=instant(row["current_period_end"]),
         cancel_at_period_end=bool(row["cancel_at_period_end"]),
-        canceled_at=_utc(row["canceled_at"]),
-        trial_end=_utc(row["trial_end"]),
-        created=_utc(row["created"]),
+        cancel_at=instant(row["cancel_at"]),
+        canceled_at=instant(row["canceled_at"]),
+        trial_end=instant(row["trial_end"]),
+        created=instant(row["created"]),
+        default_payment_method=_card(row),
     )
 
 
-def _utc(value: datetime | str | None) -> datetime | None:
-    """A stored instant as an aware UTC datetime, the way Tortoise reads it (use_tz, UTC).
-
-    SQLite hands back ISO text and asyncpg datetimes; the text is parsed with
-    `datetime.fromisoformat`, which is faster than the iso8601 parser Tortoise uses.
-    """
-    if value is None:
+def _card(row: dict[str, Any]) -> PaymentMethodView | None:
+    """The card a row selected `_with_card` names, if it names one that is not detached."""
+    payment_method_id = row["default_payment_method_id"]
+    if payment_method_id is None or row["card_detached"]:
         return None
-    moment = value if isinstance(value, datetime) else datetime.fromisoformat(value)
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    return PaymentMethodView(
+        id=payment_method_id,
+        brand=row["card_brand"],
+        last4=row["card_last4"],
+        exp_month=row["card_exp_month"],
+        exp_year=row["card_exp_year"],
+    )
 
 
 async def _named_by_catalog(views: list[SubscriptionView]) -> list[SubscriptionView]:
@@ -142,22 +179,6 @@ def _named(view: SubscriptionView, plan: PlanView | None) -> SubscriptionView:
     )
 
 
-async def has_active_subscription(
-    user: BillingUser, *, product_id: str | None = None, price_id: str | None = None
-) -> bool:
-    """ACTIVE or TRIALING, optionally on one product and/or one price."""
-    if not user.customer_id:
-        return False
-    rows = Subscription.filter(customer_id=user.customer_id, status__in=ENTITLED_STATUSES)
-    if price_id is not None:
-        rows = rows.filter(price_id=price_id)
-    if product_id is not None:
-        # Older mirror rows may lack product_id: the catalog knows each price's product.
-        product_prices = await Price.filter(product_id=product_id).values_list("id", flat=True)
-        rows = rows.filter(Q(product_id=product_id) | Q(price_id__in=list(product_prices)))
-    return await rows.exists()
-
-
 async def current_subscription_id(customer_id: str) -> str | None:
     """The newest subscription the portal can act on, if the customer has one."""
     current = (
@@ -169,20 +190,62 @@ async def current_subscription_id(customer_id: str) -> str | None:
 
 
 async def default_payment_method(user: BillingUser) -> PaymentMethodView | None:
+    """The customer's invoice default, else the card of their current subscription.
+
+    Checkout saves the card on the subscription it creates and leaves the customer's default
+    unset; the Customer Portal sets the customer's default. The current subscription is the
+    newest one the portal can act on (CURRENT_STATUSES); without one, the newest that ended,
+    whose card stays saved on the customer until it is detached.
+    """
     if not user.customer_id:
         return None
-    customer = await Customer.get_or_none(id=user.customer_id, deleted=False)
-    if customer is None or not customer.default_payment_method_id:
+    connection = read_connection(Customer)
+    [customer] = placeholders(connection, 1)
+    rows = await connection.execute_query_dict(
+        f'{_CUSTOMER_WITH_CARD} WHERE customer."id" = {customer}', [user.customer_id]
+    )
+    if rows and rows[0]["deleted"]:
         return None
-    card = await PaymentMethod.get_or_none(id=customer.default_payment_method_id, detached=False)
-    return view_of(PaymentMethodView, card) if card else None
+    card = _card(rows[0]) if rows else None
+    return card or await _current_subscription_card(user.customer_id)
+
+
+async def _current_subscription_card(customer_id: str) -> PaymentMethodView | None:
+    connection = read_connection(Subscription)
+    customer, *current = placeholders(connection, 1 + len(CURRENT_STATUSES))
+    rows = await connection.execute_query_dict(
+        f"{_SUBSCRIPTIONS_WITH_CARDS} "
+        f'WHERE subscription."customer_id" = {customer} '
+        'AND subscription."default_payment_method_id" IS NOT NULL '
+        'AND (card."detached" IS NULL OR NOT card."detached") '
+        f'ORDER BY CASE WHEN subscription."status" IN ({", ".join(current)}) THEN 0 ELSE 1 END, '
+        f"{_NEWEST_FIRST_SQL} LIMIT 1",
+        [customer_id, *CURRENT_STATUSES],
+    )
+    return _card(rows[0]) if rows else None
 
 
 async def invoices(user: BillingUser, limit: int) -> list[InvoiceView]:
-    """The user's latest invoices, newest first."""
+    """The user's latest issued invoices (not drafts), newest first."""
     if not 1 <= limit <= MAX_INVOICES:
         raise BadUserInput(f"limit must be between 1 and {MAX_INVOICES}.")
     if not user.customer_id:
         return []
-    rows = await Invoice.filter(customer_id=user.customer_id).order_by(*NEWEST_FIRST).limit(limit)
+    # Stripe's own portal history leaves drafts out too: a draft is a bill not yet issued.
+    rows = (
+        await Invoice.filter(customer_id=user.customer_id)
+        .exclude(status="draft")
+        .order_by(*NEWEST_FIRST)
+        .limit(limit)
+    )
     return [view_of(InvoiceView, row) for row in rows]
+
+
+async def entitlements(user: BillingUser) -> list[str]:
+    """The lookup keys of the user's active Stripe entitlements, in order."""
+    if not user.customer_id:
+        return []
+    summary = await EntitlementSummary.get_or_none(id=user.customer_id)
+    if summary is None:
+        return []
+    return sorted({entitlement["lookup_key"] for entitlement in summary.entitlements})

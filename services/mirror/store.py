@@ -8,7 +8,7 @@ converge to the newer snapshot whatever their timing.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,7 +16,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.models import Model
 
 from services.mirror.ordering import Version
-from services.sql import insert_statement
+from services.sql import insert_statement, placeholders
 
 VERSION_COLUMNS = ("source_created", "source_rank", "source_event_id")
 
@@ -57,4 +57,28 @@ async def write_if_newer(
         f'{insert} ON CONFLICT ("{primary_key}") DO UPDATE SET {assignments} '
         f"WHERE {stored} < {incoming}",
         parameters,
+    )
+
+
+async def delete_unlisted(
+    connection: BaseDBAsyncClient,
+    model: type[Model],
+    *,
+    owner_column: str,
+    owner: str,
+    listed_ids: Sequence[str],
+    version: Version,
+) -> None:
+    """Delete the rows of `owner` that a complete listing at `version` no longer shows, unless a
+    newer snapshot wrote them: for objects whose removal Stripe announces with no event."""
+    meta = model._meta
+    table, primary_key = meta.db_table, meta.db_pk_column
+    owner_marker, *kept, created, rank, event_id = placeholders(connection, 4 + len(listed_ids))
+    unlisted = f'AND "{primary_key}" NOT IN ({", ".join(kept)}) ' if kept else ""
+    stored = _version_tuple(connection, "")
+    collate = "" if connection.capabilities.dialect == "sqlite" else ' COLLATE "C"'
+    await connection.execute_query(
+        f'DELETE FROM "{table}" WHERE "{owner_column}" = {owner_marker} {unlisted}'  # noqa: S608
+        f"AND {stored} < ({created}, {rank}, {event_id}{collate})",
+        [owner, *listed_ids, version.created, version.rank, version.event_id],
     )

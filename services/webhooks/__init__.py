@@ -2,7 +2,8 @@
 use case. What an event changes in the mirror is `services.mirror`'s job.
 """
 
+from services.webhooks.batch import Outcome
 from services.webhooks.errors import EventNotStored, WebhookRejected
-from services.webhooks.service import Outcome, ReplayReport, WebhookService
+from services.webhooks.service import ReplayReport, WebhookService
 
 __all__ = ["EventNotStored", "Outcome", "ReplayReport", "WebhookRejected", "WebhookService"]

@@ -1,9 +1,9 @@
 """The event log: every accepted event once by id, with what became of it.
 
-`claim` stores the event, with the outcome it is about to have, inside the transaction that
+`claim` stores the event, with the outcome it is about to have, inside the savepoint that
 applies it, and locks its row, so ten concurrent deliveries of one event queue behind the first
-and find it done. A failure is recorded outside that (rolled back) transaction, keeping the
-event for redelivery or replay.
+and find it done. A failure is recorded after that savepoint was rolled back, keeping the event
+for redelivery or replay.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from enum import StrEnum
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
-from tortoise.expressions import F
 from tortoise.functions import Count
 
 from services.models import StripeEvent
@@ -55,7 +54,7 @@ async def status_of(event_id: str) -> EventStatus | None:
 async def claim(connection: BaseDBAsyncClient, event: Event, outcome: EventStatus) -> bool:
     """Store the event as `outcome` unless it is already done; False when it is a duplicate.
 
-    The caller applies the event in the same transaction, so the row reads `outcome` only once
+    The caller applies the event in the same savepoint, so the row reads `outcome` only once
     that commits; if applying fails, the rollback takes the row back with it and
     `record_failure` keeps the event instead. One statement: a new event is inserted, a failed
     one taken over, and a done one left as it is (then RETURNING yields no row). PostgreSQL's
@@ -81,14 +80,14 @@ async def claim(connection: BaseDBAsyncClient, event: Event, outcome: EventStatu
 
 async def record_failure(connection: BaseDBAsyncClient, event: Event, error: str) -> None:
     """Keep the event as failed with its error; an event already done stays done."""
-    insert, parameters = insert_statement(connection, StripeEvent, _row(event, EventStatus.FAILED))
-    await connection.execute_query(f'{insert} ON CONFLICT ("id") DO NOTHING', parameters)
-    await (
-        StripeEvent.filter(id=event.id, status__not_in=list(DONE))
-        .using_db(connection)
-        .update(
-            status=EventStatus.FAILED, attempts=F("attempts") + 1, error=error[:MAX_ERROR_CHARS]
-        )
+    row = {**_row(event, EventStatus.FAILED), "attempts": 1, "error": error[:MAX_ERROR_CHARS]}
+    insert, parameters = insert_statement(connection, StripeEvent, row)
+    table = StripeEvent._meta.db_table
+    await connection.execute_query(
+        f'{insert} ON CONFLICT ("id") DO UPDATE SET "status" = excluded."status", '
+        f'"attempts" = "{table}"."attempts" + 1, "error" = excluded."error" '
+        f'WHERE "{table}"."status" NOT IN ({_DONE_SQL})',
+        parameters,
     )
 
 

@@ -1,38 +1,33 @@
 """Receiving, storing and applying Stripe events: the use case behind POST /webhooks/stripe.
 
 An event is applied in the transaction that stores it, so the mirror and the log never
-disagree. When applying fails the transaction is rolled back and the event is then stored as
-`failed` (with its error and attempt count) in a second step: it is never dropped, and a
-redelivery or `billing-portal replay --failed` applies it again. The endpoint answers a failed
-event 500, so that Stripe redelivers it, and raises EventNotStored (503) when even that write
-fails.
+disagree. Deliveries that arrive together share that transaction (`group_commit`), each event
+in a savepoint of its own (`batch`): when applying one fails, only its own writes are rolled
+back and it is stored as `failed` (with its error and attempt count) in the same transaction.
+It is never dropped, and a redelivery or `billing-portal replay --failed` applies it again.
+Each delivery is answered only after the commit that holds it. The endpoint answers a failed
+event 500, so that Stripe redelivers it, and EventNotStored (503) when the event is not in
+the log: its record could not be written, or its batch did not commit.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-from enum import StrEnum
+from dataclasses import dataclass, field
 from typing import Any
 
-from tortoise.transactions import in_transaction
-
-from services.mirror import FAMILIES, Family, Phase, Snapshot, event_version, phase_of
+from services.mirror import FAMILIES, Family, Phase, Snapshot, phase_of
 from services.stripe_gateway import StripeGateway
 from services.webhooks import log as event_log
+from services.webhooks.batch import Delivery, Outcome, Result, commit_batch
 from services.webhooks.errors import EventNotStored
 from services.webhooks.events import Event, parse_event
-from services.webhooks.log import EventStatus
+from services.webhooks.group_commit import BatchObserver, GroupCommit, ignore_batch
 from services.webhooks.signature import verify_event
 
 logger = logging.getLogger(__name__)
 
-
-class Outcome(StrEnum):
-    PROCESSED = "processed"
-    IGNORED = "ignored"
-    DUPLICATE = "duplicate"
-    FAILED = "failed"
+DEFAULT_BATCH_MAX_EVENTS = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,9 +41,25 @@ class ReplayReport:
 
 @dataclass(slots=True)
 class WebhookService:
+    """`batch_max_events` bounds the events sharing one transaction; `batch_max_wait_seconds`
+    how long a batch that formed while another committed may wait for more; `observe_batch`
+    is told the size of each committed batch."""
+
     secret: str
     stripe: StripeGateway
     refetch_objects: bool = False
+    batch_max_events: int = DEFAULT_BATCH_MAX_EVENTS
+    batch_max_wait_seconds: float = 0.0
+    observe_batch: BatchObserver = ignore_batch
+    _batches: GroupCommit[Delivery, Result] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._batches = GroupCommit(
+            commit_batch,
+            max_items=self.batch_max_events,
+            max_wait_seconds=self.batch_max_wait_seconds,
+            observe=self.observe_batch,
+        )
 
     async def receive(self, payload: bytes, signature: str | None) -> Outcome:
         """Verify a delivery (WebhookRejected when it is not Stripe's) and ingest it."""
@@ -61,11 +72,17 @@ class WebhookService:
             return Outcome.DUPLICATE  # spares Stripe a fetch; `claim` decides in any case
         try:
             snapshot = await self._snapshot(event, family)
-            return await self._apply(event, family, snapshot)
-        except Exception as error:  # any handler failure is kept on the event, never raised
+            if family is not None:  # what the event does not carry, read before the transaction
+                snapshot = await family.complete(self.stripe, snapshot)
+            delivery = Delivery(event, family, snapshot)
+        except Exception as error:  # a failed Stripe read is kept on the event, never raised
             logger.exception("webhook event failed", extra={"event_id": event.id})
-            await self._record_failure(event, f"{type(error).__name__}: {error}")
-            return Outcome.FAILED
+            failure = f"{type(error).__name__}: {error}"
+            delivery = Delivery(event, family, event.snapshot, failure=failure)
+        result = await self._batches.submit(delivery)
+        if isinstance(result, EventNotStored):
+            raise result
+        return result
 
     async def replay_failed(self) -> ReplayReport:
         """Apply every failed event again, oldest first (`billing-portal replay --failed`)."""
@@ -82,34 +99,9 @@ class WebhookService:
         """
         if family is None or not self.refetch_objects or phase_of(event.type) is Phase.ENDED:
             return event.snapshot
-        object_id = event.object_id
-        if object_id is None:
+        object_id, retrieve = event.object_id, family.retrieve
+        if object_id is None or retrieve is None:
             return event.snapshot
-        fetched: Any = await self.stripe.call(lambda v1: family.retrieve(v1, object_id))
+        fetched: Any = await self.stripe.call(lambda v1: retrieve(v1, object_id))
         current: Snapshot = fetched.to_dict()
         return current
-
-    async def _apply(self, event: Event, family: Family | None, snapshot: Snapshot) -> Outcome:
-        outcome = EventStatus.IGNORED if family is None else EventStatus.PROCESSED
-        async with in_transaction() as connection:
-            if not await event_log.claim(connection, event, outcome):
-                return Outcome.DUPLICATE
-            if family is None:
-                return Outcome.IGNORED
-            phase = phase_of(event.type)
-            # Ranked by the event's own copy, so that re-fetching never changes the order.
-            version = event_version(
-                created=event.created,
-                event_id=event.id,
-                phase=phase,
-                state_rank=family.state_rank(event.snapshot),
-            )
-            await family.apply(connection, snapshot, version, phase)
-            return Outcome.PROCESSED
-
-    async def _record_failure(self, event: Event, error: str) -> None:
-        try:
-            async with in_transaction() as connection:
-                await event_log.record_failure(connection, event, error)
-        except Exception as storage_error:
-            raise EventNotStored(str(storage_error)) from storage_error

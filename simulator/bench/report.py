@@ -10,6 +10,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from simulator.bench.goals import Goal
 from simulator.bench.stats import Summary
 
 CPU_KEYS = ("service_cpu_ms_per_request", "floor_cpu_ms_per_request")
@@ -22,9 +23,12 @@ class WorkloadResult:
     service: Summary
     baseline: Summary | None = None
     baseline_description: str | None = None
-    goal: float | None = None
+    goal: Goal | None = None
     peak_rss_mib: float | None = None
     details: dict[str, Any] = field(default_factory=dict)
+    reference: Summary | None = None
+    """A further floor, measured in the same rounds and reported, never judged."""
+    reference_description: str | None = None
 
     @property
     def ratio(self) -> float | None:
@@ -34,11 +38,15 @@ class WorkloadResult:
         return self.service.throughput / self.baseline.throughput
 
     @property
-    def goal_met(self) -> bool | None:
-        ratio = self.ratio
-        if self.goal is None or ratio is None:
+    def goals_missed(self) -> list[str] | None:
+        if self.goal is None:
             return None
-        return ratio >= self.goal
+        return self.goal.misses(self.service, self.ratio, self.details.get("lost_events"))
+
+    @property
+    def goal_met(self) -> bool | None:
+        missed = self.goals_missed
+        return None if missed is None else not missed
 
     def as_json(self) -> dict[str, Any]:
         ratio = self.ratio
@@ -48,9 +56,13 @@ class WorkloadResult:
             "service": self.service.as_json(),
             "baseline": None if self.baseline is None else self.baseline.as_json(),
             "baseline_description": self.baseline_description,
+            "reference": None if self.reference is None else self.reference.as_json(),
+            "reference_description": self.reference_description,
             "ratio": None if ratio is None else round(ratio, 3),
-            "goal": self.goal,
+            "goal": None if self.goal is None else self.goal.ratio,
+            "goals": None if self.goal is None else self.goal.as_json(),
             "goal_met": self.goal_met,
+            "goals_missed": self.goals_missed,
             "peak_rss_mib": None if self.peak_rss_mib is None else round(self.peak_rss_mib, 1),
             **self.details,
         }
@@ -108,6 +120,15 @@ class BenchReport:
                 f"{key}={value}" for key, value in result.details.items() if key not in CPU_KEYS
             )
             console.print(f"[bold]{result.name}[/]: {result.description}{floor}. {extra}".strip())
+            if result.reference is not None:
+                reference = result.reference
+                console.print(
+                    f"  for reference, {result.reference_description}: "
+                    f"{reference.throughput:.1f} req/s, p50 {reference.p50_ms:.2f} ms, "
+                    f"p99 {reference.p99_ms:.2f} ms"
+                )
+            if result.goals_missed:
+                console.print(f"  [red]goal missed[/]: {'; '.join(result.goals_missed)}")
 
 
 def _row_numbers(result: WorkloadResult) -> list[str]:
@@ -121,7 +142,8 @@ def _row_numbers(result: WorkloadResult) -> list[str]:
         cells.append("-")
     else:
         mark = "[green]" if result.goal_met else "[red]"
-        cells.append(f"{mark}{ratio:.2f}[/] (≥{result.goal})")
+        goal = "" if result.goal is None else f" (≥{result.goal.ratio:g})"
+        cells.append(f"{mark}{ratio:.2f}[/]{goal}")
     service_cpu, floor_cpu = (result.details.get(key) for key in CPU_KEYS)
     cells.append("-" if service_cpu is None else f"{service_cpu:.2f} ({floor_cpu or '-'})")
     cells.append("-" if result.peak_rss_mib is None else f"{result.peak_rss_mib:.0f}")

@@ -17,6 +17,7 @@ from pathlib import Path
 import httpx
 
 from simulator.bench import seed
+from simulator.bench.database import bench_databases, without_credentials
 from simulator.bench.errors import BenchFailed
 from simulator.bench.journeys import SIMULATOR, JourneyOptions, run_journeys
 from simulator.bench.load import LoadPlan, LoadProcess
@@ -25,13 +26,20 @@ from simulator.bench.report import BenchReport, WorkloadResult
 from simulator.bench.seed import SeedFailed
 from simulator.bench.service import (
     ServiceSecrets,
+    baseline_environment,
     service_command,
     service_environment,
     service_server,
     stored_events,
 )
 from simulator.bench.stats import Samples
-from simulator.bench.workloads import WEBHOOK_EVENT_PREFIX, WORKLOADS, Targets, Workload
+from simulator.bench.workloads import (
+    DEFAULT_CONCURRENCY,
+    WEBHOOK_EVENT_PREFIX,
+    WORKLOADS,
+    Targets,
+    Workload,
+)
 from simulator.toolkit.graphql import GraphQLClient, ServiceRefused, ServiceUnreachable
 from simulator.toolkit.servers import ChildServer, ServerDidNotStart
 from simulator.toolkit.stripe_mock import StripeMockServer
@@ -46,12 +54,15 @@ ALL_WORKLOADS = (*WORKLOADS, SIMULATOR)
 @dataclass(frozen=True, slots=True)
 class BenchOptions:
     seconds: float = 6.0
-    concurrency: int = 16
+    concurrency: int | None = None
+    """Requests in flight for every workload; None: each workload's own."""
     warmup_seconds: float = 1.0
     workloads: tuple[str, ...] = ALL_WORKLOADS
     journeys: int = 200
     journey_concurrency: int = 32
     rounds: int = 3
+    database_url: str | None = None
+    """A PostgreSQL server to run on (in a database of the run's own); None: SQLite files."""
 
     def __post_init__(self) -> None:
         counts = {
@@ -61,7 +72,7 @@ class BenchOptions:
             "--journey-concurrency": self.journey_concurrency,
         }
         for option, value in counts.items():
-            if value < 1:
+            if value is not None and value < 1:
                 raise BenchFailed(f"{option} must be at least 1")
         if self.seconds <= 0 or self.warmup_seconds < 0:
             raise BenchFailed("--seconds must be positive and --warmup not negative")
@@ -129,15 +140,18 @@ def run_workload(
     environment: Mapping[str, str],
 ) -> WorkloadResult:
     """Alternate floor and service in short rounds, so a neighbour's burst hits both sides."""
-    floor, samples = Samples(), Samples()
+    floor, samples, reference = Samples(), Samples(), Samples()
     floor_server = baseline if workload.floor_is_a_server else None
+    sides = [(workload.baseline, floor, floor_server), (workload.service, samples, service)]
+    if workload.reference is not None:
+        sides.insert(0, (workload.reference, reference, baseline))
+    concurrency = options.concurrency or workload.concurrency
     measured_rss = reset_peak_rss(service.pid)
     for round_number in range(options.rounds):
-        sides = ((workload.baseline, floor, floor_server), (workload.service, samples, service))
         for driver_of, into, server in sides:
             plan = LoadPlan(
                 driver=driver_of(targets),
-                concurrency=options.concurrency,
+                concurrency=concurrency,
                 warmup_seconds=options.warmup_seconds if round_number == 0 else 0.0,
                 seconds=options.seconds / options.rounds,
                 first_sequence=round_number * SEQUENCES_PER_ROUND,
@@ -148,9 +162,12 @@ def run_workload(
                 measured.server_cpu_seconds = cpu_seconds(server.pid) - cpu_before
             into.add(measured)
     details: dict[str, object] = {
+        "concurrency": concurrency,
         "service_cpu_ms_per_request": samples.server_cpu_ms_per_request(),
         "floor_cpu_ms_per_request": floor.server_cpu_ms_per_request(),
     }
+    if workload.reference is not None:
+        details["reference_cpu_ms_per_request"] = reference.server_cpu_ms_per_request()
     if workload.counts_events:
         by_status = stored_events(environment, WEBHOOK_EVENT_PREFIX)
         applied = by_status["processed"] + by_status["ignored"]
@@ -170,6 +187,8 @@ def run_workload(
         goal=workload.goal,
         peak_rss_mib=peak_rss_mib(service.pid) if measured_rss else None,
         details=details,
+        reference=reference.summary() if workload.reference is not None else None,
+        reference_description=workload.reference_description,
     )
 
 
@@ -192,23 +211,24 @@ def run_bench(options: BenchOptions, progress: Progress) -> BenchReport:
     http_workloads = [name for name in options.workloads if name in WORKLOADS]
     service_secrets = ServiceSecrets.generate()
     results: list[WorkloadResult] = []
-    with tempfile.TemporaryDirectory(prefix="billing-bench-") as folder, StripeMockServer() as mock:
-        work = Path(folder)
-        environment = service_environment(
-            f"sqlite://{work / 'bench.db'}", mock.url, service_secrets
-        )
+    with ExitStack() as stack:
+        work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="billing-bench-")))
+        databases = stack.enter_context(bench_databases(options.database_url, work))
+        mock = stack.enter_context(StripeMockServer())
+        environment = service_environment(databases.service_url, mock.url, service_secrets)
         service_command(environment, "migrate")
         service = service_server(environment, work / "service.log")
         baseline = ChildServer.python_module(
             "baseline",
             [*BASELINE_SERVER, "--no-access-log", "--log-level", "warning"],
             probe="/graphql",
+            environment=baseline_environment(databases.floor_url, service_secrets),
             log_path=work / "baseline.log",
         )
         with started(service, baseline), LoadProcess() as load:
             if http_workloads:
                 progress("seeding users, customers and subscriptions over HTTP")
-                users = max(options.concurrency, MIN_USERS)
+                users = max(options.concurrency or DEFAULT_CONCURRENCY, MIN_USERS)
                 try:
                     targets = asyncio.run(
                         seed_targets(service, baseline, mock.url, service_secrets, users)
@@ -226,4 +246,7 @@ def run_bench(options: BenchOptions, progress: Progress) -> BenchReport:
                         WORKLOADS[name], targets, load, service, baseline, options, environment
                     )
                 )
-    return BenchReport(options=asdict(options), results=results)
+    described = asdict(options)
+    if options.database_url is not None:
+        described["database_url"] = without_credentials(options.database_url)
+    return BenchReport(options=described, results=results)

@@ -106,6 +106,7 @@ def subscription_object(
         customer=customer_id,
         status="active",
         cancel_at_period_end=False,
+        cancel_at=None,
         canceled_at=None,
         created=now,
         start_date=now,

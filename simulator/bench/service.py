@@ -58,6 +58,15 @@ def service_environment(
     return environment
 
 
+def baseline_environment(floor_database_url: str, service_secrets: ServiceSecrets) -> dict[str, str]:
+    """The baseline server's: the durable floor's database and the secret the loads sign with."""
+    return {
+        **os.environ,
+        "DATABASE_URL": floor_database_url,
+        "STRIPE_WEBHOOK_SECRET": service_secrets.webhook_secret,
+    }
+
+
 def service_server(environment: Mapping[str, str], log_path: Path) -> ChildServer:
     """`billing-portal serve` with one worker, ready once its liveness probe answers."""
     return ChildServer.python_module(

@@ -1,4 +1,4 @@
-"""The workloads of issue 6: what is loaded, against which floor, and the goal of their ratio."""
+"""The workloads: what is loaded, how many requests in flight, against which floor, and the goal."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from simulator.bench.baseline_app import HELLO_QUERY
+from simulator.bench.goals import Goal
 from simulator.bench.drivers import (
     Driver,
     HttpDriver,
@@ -31,6 +32,8 @@ SUBSCRIPTIONS_QUERY = (
 )
 WEBHOOK_EVENT_TYPE = "customer.subscription.updated"
 WEBHOOK_EVENT_PREFIX = "evt_bench_updated_"
+DEFAULT_CONCURRENCY = 16
+WEBHOOK_CONCURRENCY = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,12 +55,17 @@ class Workload:
     name: str
     description: str
     baseline_description: str
-    goal: float
+    goal: Goal
     service: Callable[[Targets], Driver]
     baseline: Callable[[Targets], Driver]
     floor_is_a_server: bool = False
     """The floor runs on the bench's baseline server (else: it is an SDK call to stripe-mock)."""
     counts_events: bool = False
+    concurrency: int = DEFAULT_CONCURRENCY
+    """Requests in flight, unless the run's `--concurrency` says otherwise."""
+    reference: Callable[[Targets], Driver] | None = None
+    """A further floor on the baseline server, reported for reference and never judged."""
+    reference_description: str | None = None
 
 
 def _graphql_per_customer(
@@ -97,7 +105,7 @@ WORKLOADS: dict[str, Workload] = {
             name="portal",
             description="createPortalSession over GraphQL",
             baseline_description="bare SDK billing_portal.sessions.create",
-            goal=0.75,
+            goal=Goal(ratio=0.75),
             service=lambda t: _graphql_per_customer(
                 t, PORTAL_MUTATION, {"input": {"returnUrl": RETURN_URL}}
             ),
@@ -107,7 +115,7 @@ WORKLOADS: dict[str, Workload] = {
             name="checkout",
             description="createCheckoutSession, customer exists",
             baseline_description="bare SDK checkout.sessions.create",
-            goal=0.75,
+            goal=Goal(ratio=0.75),
             service=lambda t: _graphql_per_customer(
                 t, CHECKOUT_MUTATION, {"input": checkout_input(t.catalog)}
             ),
@@ -117,7 +125,7 @@ WORKLOADS: dict[str, Workload] = {
             name="subscriptions",
             description="viewer.subscriptions (3 in the mirror)",
             baseline_description="Strawberry hello-world, same stack",
-            goal=0.6,
+            goal=Goal(ratio=0.6),
             service=lambda t: _graphql_per_customer(t, SUBSCRIPTIONS_QUERY, None),
             baseline=lambda t: HttpDriver(
                 url=f"{t.baseline_url}/graphql", requests=(graphql_request(HELLO_QUERY),)
@@ -127,14 +135,20 @@ WORKLOADS: dict[str, Workload] = {
         Workload(
             name="webhooks",
             description=f"signed {WEBHOOK_EVENT_TYPE} ingest",
-            baseline_description="bare Starlette endpoint reading the body",
-            goal=0.4,
+            baseline_description=(
+                "bare Starlette endpoint verifying the signature and inserting the raw event, "
+                "one transaction each, same database"
+            ),
+            goal=Goal(ratio=1.0, min_throughput=2000, max_p99_ms=100, lossless=True),
             service=lambda t: _webhooks(
                 f"{t.service_url}/webhooks/stripe", WEBHOOK_EVENT_PREFIX, t
             ),
             baseline=lambda t: _webhooks(f"{t.baseline_url}/webhook", "evt_floor_", t),
             floor_is_a_server=True,
             counts_events=True,
+            concurrency=WEBHOOK_CONCURRENCY,
+            reference=lambda t: _webhooks(f"{t.baseline_url}/echo", "evt_echo_", t),
+            reference_description="bare Starlette endpoint reading the body",
         ),
     )
 }

@@ -4,7 +4,8 @@ The simulator's scenarios drive it today; local clickable Checkout and Portal pa
 the same API later. Everything it does is checked by stripe-mock and reaches the service only as
 signed webhooks.
 
-    side = StripeSide(StripeApi(stripe_mock_url), WebhookEndpoint(http, url, secret), namespace)
+    side = StripeSide(StripeApi(stripe_mock_url), WebhookEndpoint(http, url, secret), namespace,
+                      billing_mode="flexible")          # the mode Checkout gives subscriptions
     await side.publish_catalog()                        # product/price.created for side.catalog
     customer = side.customer_for("customer 1", Roles(), Chaos(None))
     await customer.customer_created(customer_id, user_id, email)  # the service made it
@@ -12,9 +13,10 @@ signed webhooks.
                                         trial_days=None, success_url=..., cancel_url=...)
     await page.complete(CARDS["visa"])                  # or: await page.abandon()
     visit = await customer.open_portal(portal_session_id, return_url)
-    await visit.cancel(at_period_end=True)              # switch_plan(...), update_card(...)
+    await visit.cancel(at_period_end=True)              # renew(), switch_plan(), update_card()
     visit.leave()                                       # the return URL Stripe sends them to
-    await customer.end_billing_period()                 # end_trial(), card_starts_declining()
+    await customer.end_billing_period()                 # reach_period_end() + collect_renewal()
+    await customer.retry_payment()                      # end_trial(), card_starts_declining()
 
 `customer.log.take()` says what was delivered since the last call and which deliveries the
 service answered unexpectedly.
@@ -22,11 +24,20 @@ service answered unexpectedly.
 Where each job lives, so a new customer action finds its place:
     customer.py   StripeCustomer: the driver's entry point; time passing (period, trial ends)
     pages.py      CheckoutPage, PortalVisit: what each button of a hosted page does
-    billing.py    BillingEngine: subscriptions (start, switch, cancel, renew) and one-time payments
-    invoicing.py  Invoicing: invoices issued, charged, paid
-    wallet.py     Wallet: cards attached, made the default, detached
+    billing.py    BillingEngine: subscriptions (start, switch) and one-time payments
+    cancellation.py  Cancellations: scheduled per billing mode, immediate, renewed, carried out
+    renewals.py   Renewals: time passing: periods renew (draft, then charged), retries, trial ends
+    settings.py   BillingSettings: the account's retry schedule and final action (per scenario)
+    invoicing.py  Invoicing: invoices drafted, finalized, charged (and retried), paid
+    payments.py   Payments: the payment intent and charge behind each amount taken
+    wallet.py     Wallet: cards attached and made the default; which card pays a subscription
     context.py    CustomerContext: the customer's graph, and announcing its changes as events
+    prorations.py PriceChange: Stripe's proration rule for a change mid-period
+    portal_configurations.py  what each portal session offers (switches, prorations)
+    api_recorder.py  the service's Stripe calls, passed to stripe-mock and remembered
     outbox.py     EventOutbox: events queued as they happen, delivered when Stripe sends them
+    webhooks.py, retries.py: deliveries (chaos, signing) and Stripe's retries of failed ones
+    api_versions.py: events in the webhook endpoint's API version
     state.py, objects.py: the graph Stripe keeps, and its objects rendered as the API shows them
 """
 

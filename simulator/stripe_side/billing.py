@@ -8,15 +8,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from simulator.billing_modes import BillingMode
 from simulator.stripe_side import objects
 from simulator.stripe_side.catalog import CatalogPrice
 from simulator.stripe_side.clock import DAY
 from simulator.stripe_side.context import CustomerContext
 from simulator.stripe_side.invoicing import Invoicing
+from simulator.stripe_side.payments import Payments
+from simulator.stripe_side.portal_configurations import ProrationBehavior
+from simulator.stripe_side.prorations import PriceChange
+from simulator.stripe_side.settings import MissingPaymentMethod
 from simulator.stripe_side.state import InvoiceState, PaymentMethodState, SubscriptionState
 
 PERIOD_DAYS = 30
 TRIAL_WARNING_DAYS = 3
+
+
+def trial_warning_at(subscription: SubscriptionState) -> int:
+    """When Stripe warns that the trial ends: three days before, or as it starts if shorter."""
+    # BEHAVIOUR: trial.will-end
+    if subscription.trial_end is None:
+        raise RuntimeError("the subscription has no trial")
+    return max(subscription.created, subscription.trial_end - TRIAL_WARNING_DAYS * DAY)
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,16 +43,19 @@ class OneTimePayment:
 class BillingEngine:
     """The subscription of one Stripe customer and every charge Stripe makes them."""
 
-    def __init__(self, context: CustomerContext, invoicing: Invoicing) -> None:
+    def __init__(
+        self,
+        context: CustomerContext,
+        invoicing: Invoicing,
+        payments: Payments,
+    ) -> None:
         self._context = context
         self._invoicing = invoicing
+        self._payments = payments
 
     @property
     def subscription(self) -> SubscriptionState:
-        subscription = self._context.owner.subscription
-        if subscription is None:
-            raise RuntimeError(f"{self._context.ids.role} has no subscription")
-        return subscription
+        return self._context.subscription
 
     async def start_subscription(
         self,
@@ -47,24 +63,36 @@ class BillingEngine:
         quantity: int,
         *,
         trial_days: int | None,
-        card: PaymentMethodState,
+        card: PaymentMethodState | None,
+        billing_mode: BillingMode,
+        missing_payment_method: MissingPaymentMethod = "create_invoice",
     ) -> SubscriptionState:
-        """Subscribe to `entry`, charging its first invoice to `card` (nothing while on trial)."""
+        """Subscribe to `entry` in `billing_mode`, charging its first invoice to `card`, which
+        becomes the subscription's own card (nothing is charged while on trial)."""
         context = self._context
         owner = context.owner
         now = context.clock.now
+        if owner.subscription is not None:
+            owner.past_subscriptions.append(owner.subscription)
+        # A customer's later subscriptions are numbered; the first keeps the plain name.
+        later = len(owner.past_subscriptions)
+        what = f"subscription {later + 1}" if later else "subscription"
         subscription = SubscriptionState(
-            id=context.ids.mint_named("sub", "subscription"),
-            item_id=context.ids.mint("si", "subscription item"),
+            id=context.ids.mint_named("sub", what),
+            item_id=context.ids.mint("si", f"{what} item"),
             price=entry,
             quantity=quantity,
             status="trialing" if trial_days else "incomplete",
             created=now,
             period_start=now,
             period_end=now + (trial_days or PERIOD_DAYS) * DAY,
-            default_payment_method=card.id,
+            # BEHAVIOUR: checkout.subscription.card
+            default_payment_method=card.id if card else None,
+            billing_mode=billing_mode,
+            missing_payment_method=missing_payment_method,
         )
         if trial_days:
+            # BEHAVIOUR: checkout.subscription.trial
             subscription.trial_start = subscription.created
             subscription.trial_end = subscription.period_end
         owner.subscription = subscription
@@ -74,17 +102,30 @@ class BillingEngine:
                 {
                     "customer": owner.id,
                     "items": [{"price": entry.price_id, "quantity": quantity}],
-                    "default_payment_method": card.id,
+                    **({"default_payment_method": card.id} if card else {}),
+                    "billing_mode": {"type": billing_mode},
                     "metadata": {"user_id": owner.user_id},
-                    **({"trial_period_days": trial_days} if trial_days else {}),
+                    **(
+                        {
+                            "trial_period_days": trial_days,
+                            "trial_settings": {
+                                "end_behavior": {"missing_payment_method": missing_payment_method}
+                            },
+                        }
+                        if trial_days
+                        else {}
+                    ),
                 }
             ),
         )
-        context.announce_subscription("customer.subscription.created", subscription)
         amount = 0 if trial_days else None
         invoice = await self._invoicing.issue(
             entry, quantity, "subscription_create", subscription, amount=amount
         )
+        # Created with its first invoice, which the snapshot names; events are unordered anyway.
+        context.announce_subscription("customer.subscription.created", subscription)
+        if trial_days and trial_warning_at(subscription) == subscription.created:
+            context.announce_subscription("customer.subscription.trial_will_end", subscription)
         await self._invoicing.pay(invoice)
         if not trial_days:
             subscription.status = "active" if invoice.status == "paid" else "incomplete"
@@ -101,7 +142,6 @@ class BillingEngine:
         context = self._context
         owner = context.owner
         amount = entry.unit_amount * quantity
-        intent_id = context.ids.mint("pi", "payment intent")
         await context.api.call(
             "confirm the payment",
             lambda v1: v1.payment_intents.create_async(
@@ -114,132 +154,54 @@ class BillingEngine:
                 }
             ),
         )
-        context.outbox.emit(
-            "payment_intent.succeeded",
-            objects.payment_intent(
-                intent_id=intent_id,
-                owner=owner,
-                amount=amount,
-                currency=entry.currency,
-                method=card.id,
-                created=context.clock.now,
-            ),
+        # BEHAVIOUR: checkout.payment.events
+        payment = self._payments.charge(
+            amount, entry.currency, card, metadata={"user_id": owner.user_id}
         )
+        if not payment.succeeded:
+            raise RuntimeError("Checkout does not complete a payment the card declined")
+        # BEHAVIOUR: checkout.payment.invoice-creation
         invoice = await self._invoicing.issue(entry, quantity, "manual", None, amount=amount)
-        self._invoicing.mark_paid(invoice)
-        return OneTimePayment(intent_id, invoice)
+        self._invoicing.mark_paid(invoice, payment)
+        return OneTimePayment(payment.intent_id, invoice)
 
-    async def cancel_now(self) -> None:
+    async def switch_plan(
+        self, entry: CatalogPrice, *, quantity: int, proration_behavior: ProrationBehavior
+    ) -> None:
+        """The subscription's item moves to `quantity` of `entry` now (a new price, a new
+        quantity, or both), prorated as `proration_behavior` says."""
+        # BEHAVIOUR: portal.switch-plan.prorations
+        # BEHAVIOUR: portal.quantity-change
         context = self._context
+        owner = context.owner
         subscription = self.subscription
         await context.api.call(
-            "cancel the subscription", lambda v1: v1.subscriptions.cancel_async(subscription.id)
-        )
-        subscription.status = "canceled"
-        subscription.canceled_at = subscription.canceled_at or context.clock.now
-        subscription.ended_at = context.clock.now
-        context.announce_subscription("customer.subscription.deleted", subscription)
-
-    async def cancel_at_period_end(self) -> None:
-        context = self._context
-        subscription = self.subscription
-        await context.api.call(
-            "cancel at period end",
-            lambda v1: v1.subscriptions.update_async(
-                subscription.id, {"cancel_at_period_end": True}
-            ),
-        )
-        subscription.cancel_at_period_end = True
-        subscription.canceled_at = context.clock.now
-        context.announce_subscription(
-            "customer.subscription.updated",
-            subscription,
-            {"cancel_at_period_end": False, "canceled_at": None},
-        )
-
-    async def switch_plan(self, entry: CatalogPrice, *, quantity: int) -> None:
-        context = self._context
-        subscription = self.subscription
-        await context.api.call(
-            "switch the plan",
+            "update the subscription's item",
             lambda v1: v1.subscriptions.update_async(
                 subscription.id,
                 {
                     "items": [
                         {"id": subscription.item_id, "price": entry.price_id, "quantity": quantity}
                     ],
-                    "proration_behavior": "create_prorations",
+                    "proration_behavior": proration_behavior,
                 },
             ),
         )
-        previous = {"items": {"data": [{"price": {"id": subscription.price.price_id}}]}}
-        subscription.price = entry
-        subscription.quantity = quantity
-        context.announce_subscription("customer.subscription.updated", subscription, previous)
-
-    async def set_subscription_card(self, card: PaymentMethodState) -> None:
-        """A live subscription's own default card becomes `card` (a canceled one keeps its)."""
-        context = self._context
-        subscription = context.owner.subscription
-        if subscription is None or subscription.status == "canceled":
-            return
-        await context.api.call(
-            "update the subscription's card",
-            lambda v1: v1.subscriptions.update_async(
-                subscription.id, {"default_payment_method": card.id}
-            ),
-        )
-        before = {"default_payment_method": subscription.default_payment_method}
-        subscription.default_payment_method = card.id
-        context.announce_subscription("customer.subscription.updated", subscription, before)
-
-    async def retry_open_invoices(self) -> None:
-        """Pay what is still open; a past-due subscription whose invoices all got paid recovers."""
-        subscription = self._context.owner.subscription
-        recovered = await self._invoicing.pay_open()
-        if subscription is not None and subscription.status == "past_due" and recovered:
-            subscription.status = "active"
-            self._context.announce_subscription(
-                "customer.subscription.updated", subscription, {"status": "past_due"}
+        before = context.snapshot_subscription()
+        change = PriceChange(subscription, entry, quantity, context.clock.now)
+        serial = len(owner.invoice_items) // 2 + 1
+        items = change.proration_items(context.ids, serial) if proration_behavior != "none" else ()
+        subscription.price, subscription.quantity = entry, quantity
+        if items:
+            subscription.debited = (entry, quantity)
+        owner.invoice_items.extend(items)
+        for item in items:
+            context.outbox.emit("invoiceitem.created", objects.invoice_item(item, owner))
+        invoice = None
+        if proration_behavior == "always_invoice" and items:
+            invoice = await self._invoicing.issue(
+                entry, quantity, "subscription_update", subscription, period_line=False
             )
-
-    async def end_period(self) -> None:
-        """Time reaches the period end: cancel if asked to, otherwise renew and charge."""
-        subscription = self.subscription
-        self._context.clock.advance_to(subscription.period_end)
-        if subscription.cancel_at_period_end:
-            await self.cancel_now()
-            return
-        await self._renew("subscription_cycle")
-
-    def warn_trial_ending(self) -> None:
-        """The trial warning, three days before the trial ends."""
-        subscription = self.subscription
-        trial_end = self._trial_end(subscription)
-        self._context.clock.advance_to(trial_end - TRIAL_WARNING_DAYS * DAY)
-        self._context.announce_subscription("customer.subscription.trial_will_end", subscription)
-
-    async def end_trial(self) -> None:
-        """The trial ends: the first paid period begins."""
-        subscription = self.subscription
-        self._context.clock.advance_to(self._trial_end(subscription))
-        await self._renew("subscription_cycle")
-
-    @staticmethod
-    def _trial_end(subscription: SubscriptionState) -> int:
-        if subscription.trial_end is None:
-            raise RuntimeError("the subscription has no trial")
-        return subscription.trial_end
-
-    async def _renew(self, reason: str) -> None:
-        context = self._context
-        subscription = self.subscription
-        before = {"status": subscription.status}
-        subscription.period_start = context.clock.now
-        subscription.period_end = context.clock.now + PERIOD_DAYS * DAY
-        invoice = await self._invoicing.issue(
-            subscription.price, subscription.quantity, reason, subscription
-        )
-        await self._invoicing.pay(invoice)
-        subscription.status = "active" if invoice.status == "paid" else "past_due"
-        context.announce_subscription("customer.subscription.updated", subscription, before)
+        context.announce_subscription_change(before)
+        if invoice is not None:
+            await self._invoicing.pay(invoice)

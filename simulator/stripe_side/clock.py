@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 DAY = 86_400
+HOUR = 3_600
 # Every journey starts here, so timestamps (and the days the report shows) repeat exactly.
 EPOCH = int(datetime(2026, 11, 1, tzinfo=UTC).timestamp())
 
@@ -14,8 +15,10 @@ EPOCH = int(datetime(2026, 11, 1, tzinfo=UTC).timestamp())
 class SimClock:
     """Seconds since the Unix epoch, on a journey's own time line.
 
-    `tick` moves one second per Stripe event, so two events about one object never share a
-    `created` second and a service that keeps the newest snapshot can always tell them apart.
+    Every event of one action is stamped `now`: Stripe generates an action's burst within about
+    a second, so its events share `created` and a service cannot order them by it. Once a burst
+    is out, `tick` moves on one second, so the next action happens in a later second, as a
+    person's next click does.
     """
 
     now: int = EPOCH

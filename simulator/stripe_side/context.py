@@ -35,6 +35,13 @@ class CustomerContext:
     outbox: EventOutbox
     owner: CustomerState
 
+    @property
+    def subscription(self) -> SubscriptionState:
+        """The customer's subscription; acting on one they do not have is a script's mistake."""
+        if self.owner.subscription is None:
+            raise RuntimeError(f"{self.ids.role} has no subscription")
+        return self.owner.subscription
+
     def announce_customer(self, event_type: str, previous: Previous = None) -> None:
         self.outbox.emit(event_type, objects.customer(self.owner), previous)
 
@@ -43,8 +50,32 @@ class CustomerContext:
     ) -> None:
         self.outbox.emit(event_type, objects.subscription(subscription, self.owner), previous)
 
-    def announce_invoice(self, event_type: str, invoice: InvoiceState) -> None:
-        self.outbox.emit(event_type, objects.invoice(invoice, self.owner))
+    def snapshot_subscription(self) -> objects.StripeObject:
+        """The subscription as rendered now, to compare a later state with."""
+        return objects.subscription(self.subscription, self.owner)
+
+    def announce_subscription_change(self, before: objects.StripeObject) -> None:
+        """One `customer.subscription.updated` whose `previous_attributes` name what changed
+        since the `before` snapshot."""
+        after = self.snapshot_subscription()
+        previous = objects.previous_attributes(before, after)
+        self.outbox.emit("customer.subscription.updated", after, previous)
+
+    def render_subscription(self, subscription: SubscriptionState) -> objects.StripeObject:
+        """The subscription as events show it now: take one before changing it, for
+        `announce_subscription_update`."""
+        return objects.subscription(subscription, self.owner)
+
+    def announce_subscription_update(
+        self, subscription: SubscriptionState, before: objects.StripeObject
+    ) -> None:
+        """One `customer.subscription.updated` whose `previous_attributes` name what changed
+        since `before` was rendered."""
+        previous = objects.previous_attributes(before, self.render_subscription(subscription))
+        self.announce_subscription("customer.subscription.updated", subscription, previous)
+
+    def announce_invoice(self, event_type: str, invoice: InvoiceState) -> str:
+        return self.outbox.emit(event_type, objects.invoice(invoice, self.owner))
 
     def announce_payment_method(
         self, event_type: str, method: PaymentMethodState, previous: Previous = None

@@ -11,12 +11,27 @@ from typing import Any
 from simulator.stripe_side.catalog import CatalogPrice
 from simulator.stripe_side.state import (
     CustomerState,
+    InvoiceItemState,
     InvoiceState,
     PaymentMethodState,
+    PaymentState,
     SubscriptionState,
 )
 
 StripeObject = dict[str, Any]
+
+
+def previous_attributes(before: StripeObject, after: StripeObject) -> StripeObject:
+    """An update event's `previous_attributes`: the old value of each field that changed,
+    nested objects narrowed to the keys that changed (lists are given whole)."""
+    previous: StripeObject = {}
+    for key, old in before.items():
+        new = after.get(key)
+        if old == new:
+            continue
+        nested = isinstance(old, dict) and isinstance(new, dict)
+        previous[key] = previous_attributes(old, new or {}) if nested else old
+    return previous
 
 
 def product(price: CatalogPrice, created: int) -> StripeObject:
@@ -83,7 +98,7 @@ def customer(state: CustomerState) -> StripeObject:
         "default_source": None,
         "delinquent": False,
         "description": None,
-        "email": state.email,
+        "email": state.email or None,
         "invoice_prefix": "SIM",
         "invoice_settings": {
             "custom_fields": None,
@@ -92,7 +107,7 @@ def customer(state: CustomerState) -> StripeObject:
             "rendering_options": None,
         },
         "livemode": False,
-        "metadata": {"user_id": state.user_id},
+        "metadata": {"user_id": state.user_id} if state.user_id else {},
         "name": None,
         "phone": None,
         "preferred_locales": [],
@@ -135,6 +150,7 @@ def subscription(state: SubscriptionState, owner: CustomerState) -> StripeObject
         "id": state.item_id,
         "object": "subscription_item",
         "created": state.created,
+        # BEHAVIOUR: shape.item-periods
         "current_period_end": state.period_end,
         "current_period_start": state.period_start,
         "discounts": [],
@@ -149,14 +165,16 @@ def subscription(state: SubscriptionState, owner: CustomerState) -> StripeObject
         "object": "subscription",
         "application": None,
         "automatic_tax": {"disabled_reason": None, "enabled": False, "liability": None},
-        "billing_cycle_anchor": state.period_start,
-        "cancel_at": state.period_end if state.cancel_at_period_end else None,
+        # Periods renew from the anchor: the start, or the end of a trial; it does not move.
+        "billing_cycle_anchor": state.trial_end or state.created,
+        "billing_mode": billing_mode(state),
+        "cancel_at": state.scheduled_end,
         "cancel_at_period_end": state.cancel_at_period_end,
         "canceled_at": state.canceled_at,
         "cancellation_details": {
             "comment": None,
             "feedback": None,
-            "reason": "cancellation_requested" if state.canceled_at else None,
+            "reason": state.cancellation_reason,
         },
         "collection_method": "charge_automatically",
         "created": state.created,
@@ -183,13 +201,30 @@ def subscription(state: SubscriptionState, owner: CustomerState) -> StripeObject
         "status": state.status,
         "test_clock": None,
         "trial_end": state.trial_end,
-        "trial_settings": {"end_behavior": {"missing_payment_method": "create_invoice"}},
+        "trial_settings": {
+            "end_behavior": {"missing_payment_method": state.missing_payment_method}
+        },
         "trial_start": state.trial_start,
     }
 
 
+def billing_mode(state: SubscriptionState) -> StripeObject:
+    if state.billing_mode == "flexible":
+        # BEHAVIOUR: mode.flexible-default
+        return {
+            "type": "flexible",
+            "flexible": {"proration_discounts": "included"},
+            "updated_at": state.created,
+        }
+    # BEHAVIOUR: mode.classic
+    return {"type": "classic", "flexible": None, "updated_at": None}
+
+
 def invoice(state: InvoiceState, owner: CustomerState) -> StripeObject:
     paid = state.status == "paid"
+    # A credit larger than what is billed is not charged: nothing is due.
+    due = max(0, state.amount)
+    # BEHAVIOUR: shape.invoice-parent
     parent = (
         {
             "type": "subscription_details",
@@ -199,52 +234,41 @@ def invoice(state: InvoiceState, owner: CustomerState) -> StripeObject:
         if state.subscription_id
         else None
     )
-    line_parent = (
-        {
-            "type": "subscription_item_details",
-            "invoice_item_details": None,
-            "subscription_item_details": {
-                "invoice_item": None,
-                "proration": False,
-                "proration_details": {"credited_items": None},
-                "subscription": state.subscription_id,
-                "subscription_item": None,
-            },
-        }
-        if state.subscription_id
-        else None
+    period_line = _line(
+        line_id=f"il_{state.id.removeprefix('in_')}",
+        invoice_id=state.id,
+        entry=state.price,
+        quantity=state.quantity,
+        amount=state.period_line_amount,
+        description=f"{state.quantity} x {state.price.nickname}",
+        # BEHAVIOUR: renewal.boundary (the line carries the service period)
+        period=(state.service_start, state.service_end),
+        subscription_id=state.subscription_id,
+        invoice_item_id=None,
     )
-    line = {
-        "id": f"il_{state.id.removeprefix('in_')}",
-        "object": "line_item",
-        "amount": state.amount,
-        "currency": state.price.currency,
-        "description": f"{state.quantity} x {state.price.nickname}",
-        "discount_amounts": [],
-        "discountable": True,
-        "discounts": [],
-        "invoice": state.id,
-        "livemode": False,
-        "metadata": {},
-        "parent": line_parent,
-        "period": {"end": state.period_end, "start": state.period_start},
-        "pricing": {
-            "type": "price_details",
-            "price_details": {"price": state.price.price_id, "product": state.price.product_id},
-            "unit_amount_decimal": str(state.price.unit_amount),
-        },
-        "quantity": state.quantity,
-        "subscription": state.subscription_id,
-        "taxes": [],
-    }
+    item_lines = [
+        _line(
+            line_id=f"il_{item.id.removeprefix('ii_')}",
+            invoice_id=state.id,
+            entry=item.price,
+            quantity=item.quantity,
+            amount=item.amount,
+            description=item.description,
+            period=(item.period_start, item.period_end),
+            subscription_id=item.subscription_id,
+            invoice_item_id=item.id,
+        )
+        for item in state.items
+    ]
+    lines = [period_line, *item_lines] if state.period_line else item_lines
     return {
         "id": state.id,
         "object": "invoice",
         "account_country": "US",
-        "amount_due": state.amount,
+        "amount_due": due,
         "amount_overpaid": 0,
-        "amount_paid": state.amount if paid else 0,
-        "amount_remaining": 0 if paid else state.amount,
+        "amount_paid": due if paid else 0,
+        "amount_remaining": 0 if paid else due,
         "attempt_count": state.attempt_count,
         "attempted": state.attempt_count > 0,
         "auto_advance": not paid,
@@ -262,15 +286,16 @@ def invoice(state: InvoiceState, owner: CustomerState) -> StripeObject:
         "invoice_pdf": None,
         "lines": {
             "object": "list",
-            "data": [line],
+            "data": lines,
             "has_more": False,
-            "total_count": 1,
+            "total_count": len(lines),
             "url": f"/v1/invoices/{state.id}/lines",
         },
         "livemode": False,
         "metadata": {},
-        "next_payment_attempt": None,
-        "number": state.number,
+        # BEHAVIOUR: dunning.retry-schedule
+        "next_payment_attempt": state.next_payment_attempt,
+        "number": state.number if state.finalized_at else None,
         "parent": parent,
         "period_end": state.period_end,
         "period_start": state.period_start,
@@ -284,6 +309,98 @@ def invoice(state: InvoiceState, owner: CustomerState) -> StripeObject:
         "subtotal": state.amount,
         "total": state.amount,
         "webhooks_delivered_at": None,
+    }
+
+
+def _line(
+    *,
+    line_id: str,
+    invoice_id: str,
+    entry: CatalogPrice,
+    quantity: int,
+    amount: int,
+    description: str,
+    period: tuple[int, int],
+    subscription_id: str | None,
+    invoice_item_id: str | None,
+) -> StripeObject:
+    """One invoice line: the period billed, or an invoice item (a proration) swept in."""
+    parent = (
+        {
+            "type": "subscription_item_details",
+            "invoice_item_details": None,
+            "subscription_item_details": {
+                "invoice_item": invoice_item_id,
+                # BEHAVIOUR: proration.amounts (a proration's line says so)
+                "proration": invoice_item_id is not None,
+                "proration_details": {"credited_items": None},
+                "subscription": subscription_id,
+                "subscription_item": None,
+            },
+        }
+        if subscription_id
+        else None
+    )
+    return {
+        "id": line_id,
+        "object": "line_item",
+        "amount": amount,
+        "currency": entry.currency,
+        "description": description,
+        "discount_amounts": [],
+        "discountable": invoice_item_id is None,
+        "discounts": [],
+        "invoice": invoice_id,
+        "livemode": False,
+        "metadata": {},
+        "parent": parent,
+        "period": {"end": period[1], "start": period[0]},
+        "pricing": _pricing(entry),
+        "quantity": quantity,
+        "subscription": subscription_id,
+        "taxes": [],
+    }
+
+
+def _pricing(entry: CatalogPrice) -> StripeObject:
+    return {
+        "type": "price_details",
+        "price_details": {"price": entry.price_id, "product": entry.product_id},
+        "unit_amount_decimal": str(entry.unit_amount),
+    }
+
+
+def invoice_item(state: InvoiceItemState, owner: CustomerState) -> StripeObject:
+    """A pending (or invoiced) invoice item; the ones simulated are a subscription's prorations."""
+    # BEHAVIOUR: portal.switch-plan.prorations (the pending items of a prorated change)
+    return {
+        "id": state.id,
+        "object": "invoiceitem",
+        "amount": state.amount,
+        "currency": state.price.currency,
+        "customer": owner.id,
+        "date": state.created,
+        "description": state.description,
+        "discountable": False,
+        "discounts": [],
+        "invoice": state.invoice_id,
+        "livemode": False,
+        "metadata": {},
+        "net_amount": state.amount,
+        "parent": {
+            "type": "subscription_details",
+            "subscription_details": {
+                "subscription": state.subscription_id,
+                "subscription_item": state.subscription_item_id,
+            },
+        },
+        "period": {"end": state.period_end, "start": state.period_start},
+        "pricing": _pricing(state.price),
+        "proration": state.proration,
+        "proration_details": {"discount_amounts": []},
+        "quantity": state.quantity,
+        "tax_rates": [],
+        "test_clock": None,
     }
 
 
@@ -327,20 +444,103 @@ def checkout_session(
     }
 
 
-def payment_intent(
-    *, intent_id: str, owner: CustomerState, amount: int, currency: str, method: str, created: int
-) -> StripeObject:
+def payment_intent(state: PaymentState, owner: CustomerState) -> StripeObject:
+    failed = state.charged and not state.succeeded
     return {
-        "id": intent_id,
+        "id": state.intent_id,
         "object": "payment_intent",
-        "amount": amount,
-        "amount_received": amount,
-        "currency": currency,
-        "created": created,
+        "amount": state.amount,
+        "amount_capturable": 0,
+        "amount_received": state.amount if state.succeeded else 0,
+        "capture_method": "automatic_async",
+        "confirmation_method": "automatic",
+        "created": state.created,
+        "currency": state.currency,
         "customer": owner.id,
+        "description": None,
+        "last_payment_error": _card_declined(state) if failed else None,
+        "latest_charge": state.charge_id if state.charged else None,
         "livemode": False,
-        "metadata": {"user_id": owner.user_id},
-        "payment_method": method,
+        "metadata": state.metadata,
+        "payment_method": state.method_id,
         "payment_method_types": ["card"],
-        "status": "succeeded",
+        "status": state.status,
+    }
+
+
+def charge(state: PaymentState, method: PaymentMethodState, owner: CustomerState) -> StripeObject:
+    """The charge of a payment; since basil it names no invoice (`invoice_payment` links them)."""
+    paid = state.succeeded
+    card = method.card
+    return {
+        "id": state.charge_id,
+        "object": "charge",
+        "amount": state.amount,
+        "amount_captured": state.amount if paid else 0,
+        "amount_refunded": 0,
+        "balance_transaction": None,
+        "billing_details": {"address": None, "email": None, "name": None, "phone": None},
+        "captured": paid,
+        "created": state.created,
+        "currency": state.currency,
+        "customer": owner.id,
+        "description": None,
+        "failure_code": None if paid else "card_declined",
+        "failure_message": None if paid else "Your card was declined.",
+        "livemode": False,
+        "metadata": state.metadata,
+        "outcome": {
+            "network_status": "approved_by_network" if paid else "declined_by_network",
+            "reason": None if paid else "generic_decline",
+            "risk_level": "normal",
+            "seller_message": "Payment complete."
+            if paid
+            else "The bank did not return any further details with this decline.",
+            "type": "authorized" if paid else "issuer_declined",
+        },
+        "paid": paid,
+        "payment_intent": state.intent_id,
+        "payment_method": method.id,
+        "payment_method_details": {
+            "type": "card",
+            "card": {
+                "brand": card.brand,
+                "country": "US",
+                "exp_month": card.exp_month,
+                "exp_year": card.exp_year,
+                "funding": "credit",
+                "last4": card.last4,
+            },
+        },
+        "refunded": False,
+        "status": "succeeded" if paid else "failed",
+    }
+
+
+def invoice_payment(invoice: InvoiceState, payment: PaymentState) -> StripeObject:
+    """The link from an invoice to the payment that paid it (basil's `InvoicePayment`)."""
+    return {
+        "id": f"inpay_{invoice.id.removeprefix('in_')}",
+        "object": "invoice_payment",
+        "amount_paid": payment.amount,
+        "amount_requested": payment.amount,
+        "created": payment.created,
+        "currency": payment.currency,
+        "invoice": invoice.id,
+        "is_default": True,
+        "livemode": False,
+        "payment": {"type": "payment_intent", "payment_intent": payment.intent_id},
+        "status": "paid",
+        "status_transitions": {"canceled_at": None, "paid_at": invoice.paid_at},
+    }
+
+
+def _card_declined(state: PaymentState) -> StripeObject:
+    return {
+        "charge": state.charge_id,
+        "code": "card_declined",
+        "decline_code": "generic_decline",
+        "message": "Your card was declined.",
+        "payment_method": {"id": state.method_id},
+        "type": "card_error",
     }

@@ -9,10 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from simulator.billing_modes import BillingMode
 from simulator.stripe_side import objects
 from simulator.stripe_side.billing import BillingEngine
+from simulator.stripe_side.cancellation import Cancellations
 from simulator.stripe_side.catalog import Card, CatalogPrice
 from simulator.stripe_side.context import CustomerContext
+from simulator.stripe_side.portal_configurations import ACCOUNT_DEFAULT, PortalConfiguration
+from simulator.stripe_side.settings import MissingPaymentMethod
 from simulator.stripe_side.wallet import Wallet
 
 
@@ -29,6 +33,7 @@ class CheckoutPage:
     trial_days: int | None
     success_url: str
     cancel_url: str
+    billing_mode: BillingMode
 
     def _session(self, status: str, **links: str | None) -> dict[str, Any]:
         return objects.checkout_session(
@@ -45,14 +50,29 @@ class CheckoutPage:
 
     async def complete(self, card: Card) -> str:
         """Pay with `card`; returns where Stripe redirects the browser (the success URL)."""
+        # BEHAVIOUR: checkout.redirect-after-webhook (the URL comes back after the flush)
         if self.entry.recurring:
             await self._subscribe(card)
         else:
             await self._buy_once(card)
+        return self._landing()
+
+    async def start_trial_without_card(self, missing_payment_method: MissingPaymentMethod) -> str:
+        """Start the trial without typing a card, as Checkout allows for a session created with
+        `payment_method_collection: "if_required"` and a trial; `missing_payment_method` is the
+        session's `subscription_data.trial_settings.end_behavior`. Returns the success URL."""
+        # BEHAVIOUR: checkout.subscription.trial-without-card
+        if not (self.entry.recurring and self.trial_days):
+            raise RuntimeError("Checkout asks for a card unless a subscription starts on trial")
+        await self._subscribe(None, missing_payment_method)
+        return self._landing()
+
+    def _landing(self) -> str:
         return self.success_url.replace("{CHECKOUT_SESSION_ID}", self.session_id)
 
     async def abandon(self) -> str:
         """The customer leaves; the session expires. Returns the cancel URL they went back to."""
+        # BEHAVIOUR: checkout.expired
         await self.context.api.call(
             "expire the checkout session",
             lambda v1: v1.checkout.sessions.expire_async(self.session_id),
@@ -61,15 +81,24 @@ class CheckoutPage:
         await self.context.outbox.flush()
         return self.cancel_url
 
-    async def _subscribe(self, card: Card) -> None:
-        method = await self.wallet.add_card(card, attach=True)
-        await self.wallet.make_default(method)
+    async def _subscribe(
+        self, card: Card | None, missing_payment_method: MissingPaymentMethod = "create_invoice"
+    ) -> None:
+        # BEHAVIOUR: checkout.subscription.events
+        method = await self.wallet.add_card(card, attach=True) if card else None
+        # BEHAVIOUR: checkout.subscription.card (the customer's invoice default stays unset)
         subscription = await self.billing.start_subscription(
-            self.entry, self.quantity, trial_days=self.trial_days, card=method
+            self.entry,
+            self.quantity,
+            trial_days=self.trial_days,
+            card=method,
+            billing_mode=self.billing_mode,
+            missing_payment_method=missing_payment_method,
         )
-        self.context.outbox.emit(
-            "checkout.session.completed", self._session("complete", subscription_id=subscription.id)
+        completed = self._session(
+            "complete", subscription_id=subscription.id, invoice_id=subscription.latest_invoice
         )
+        self.context.outbox.emit("checkout.session.completed", completed)
         await self.context.outbox.flush()
 
     async def _buy_once(self, card: Card) -> None:
@@ -91,28 +120,51 @@ class PortalVisit:
     context: CustomerContext
     wallet: Wallet
     billing: BillingEngine
+    cancellations: Cancellations
     return_url: str
+    # What this visit's portal offers: the configuration its session was created with.
+    configuration: PortalConfiguration = ACCOUNT_DEFAULT
 
     async def cancel(self, *, at_period_end: bool) -> None:
+        self.configuration.check_cancel()
         if at_period_end:
-            await self.billing.cancel_at_period_end()
+            await self.cancellations.schedule_at_period_end()
         else:
-            await self.billing.cancel_now()
+            await self.cancellations.now()
+        await self.context.outbox.flush()
+
+    async def renew(self) -> None:
+        """The portal's "Renew" on a subscription scheduled to cancel: it simply goes on."""
+        await self.cancellations.renew()
         await self.context.outbox.flush()
 
     async def switch_plan(self, entry: CatalogPrice, *, quantity: int) -> None:
-        await self.billing.switch_plan(entry, quantity=quantity)
+        """A new plan (and quantity), if the portal offers it, prorated as it is configured."""
+        subscription = self.context.subscription
+        self.configuration.check_update(
+            price_now=subscription.price.price_id,
+            price=entry.price_id,
+            quantity_now=subscription.quantity,
+            quantity=quantity,
+        )
+        # BEHAVIOUR: portal.switch-plan.prorations (the configuration's proration behaviour)
+        await self.billing.switch_plan(
+            entry, quantity=quantity, proration_behavior=self.configuration.proration_behavior
+        )
         await self.context.outbox.flush()
 
+    async def change_quantity(self, quantity: int) -> None:
+        """The same plan, another quantity."""
+        # BEHAVIOUR: portal.quantity-change
+        await self.switch_plan(self.context.subscription.price, quantity=quantity)
+
     async def update_card(self, card: Card) -> None:
-        """New default card; the old one is detached, and an unpaid invoice is paid with it."""
-        old = self.wallet.default_card()
+        """The new card becomes the customer's invoice default, and that is all Stripe promises:
+        the subscription keeps its own card, and an open invoice waits for its next attempt."""
+        # BEHAVIOUR: portal.card-update
+        self.configuration.check_card_update()
         method = await self.wallet.add_card(card, attach=True)
         await self.wallet.make_default(method)
-        await self.billing.set_subscription_card(method)
-        if old is not None:
-            await self.wallet.detach(old)
-        await self.billing.retry_open_invoices()
         await self.context.outbox.flush()
 
     def leave(self) -> str:

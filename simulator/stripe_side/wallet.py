@@ -1,4 +1,5 @@
-"""The customer's cards: payment methods created, attached, made the default, detached."""
+"""The customer's cards: payment methods created, attached, made the default; and which one
+Stripe charges for a subscription's invoice."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import dataclasses
 
 from simulator.stripe_side.catalog import Card
 from simulator.stripe_side.context import CustomerContext
-from simulator.stripe_side.state import PaymentMethodState
+from simulator.stripe_side.state import PaymentMethodState, SubscriptionState
 
 
 class Wallet:
@@ -15,10 +16,17 @@ class Wallet:
     def __init__(self, context: CustomerContext) -> None:
         self._context = context
 
-    def default_card(self) -> PaymentMethodState | None:
-        """The card invoices are charged to (the customer's invoice default), if any."""
+    def card_for(self, subscription: SubscriptionState | None) -> PaymentMethodState | None:
+        """The card Stripe charges for an invoice of `subscription` (every attempt and retry):
+        the subscription's own card first, the customer's invoice default only without one.
+
+        A card changed only on the customer (what the portal's card update guarantees) is
+        therefore not charged while the subscription still has its Checkout card.
+        """
+        # BEHAVIOUR: card-update.open-invoice
         owner = self._context.owner
-        return owner.payment_methods.get(owner.default_payment_method or "")
+        own = subscription.default_payment_method if subscription else None
+        return owner.payment_methods.get(own or owner.default_payment_method or "")
 
     async def add_card(self, card: Card, *, attach: bool) -> PaymentMethodState:
         """A payment method for `card`; `attach` saves it on the customer (a one-time payment's
@@ -61,19 +69,10 @@ class Wallet:
         owner.default_payment_method = method.id
         context.announce_customer("customer.updated", before)
 
-    async def detach(self, method: PaymentMethodState) -> None:
-        context = self._context
-        await context.api.call(
-            "detach the old card", lambda v1: v1.payment_methods.detach_async(method.id)
-        )
-        method.customer_id = None
-        context.announce_payment_method(
-            "payment_method.detached", method, {"customer": context.owner.id}
-        )
-
-    def default_card_starts_declining(self) -> None:
-        """The default card stops working (expired, blocked): later charges are declined."""
-        method = self.default_card()
+    def card_starts_declining(self, subscription: SubscriptionState | None) -> None:
+        """The card that pays `subscription` stops working (expired, blocked): later charges
+        on it are declined."""
+        method = self.card_for(subscription)
         if method is None:
-            raise RuntimeError(f"{self._context.ids.role} has no default card")
+            raise RuntimeError(f"{self._context.ids.role} has no card to charge")
         method.card = dataclasses.replace(method.card, declines=True)

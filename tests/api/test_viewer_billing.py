@@ -23,7 +23,7 @@ query ($statuses: [SubscriptionStatus!]) {
   viewer {
     subscriptions(statuses: $statuses) {
       id status priceId productId planName quantity currentPeriodEnd cancelAtPeriodEnd
-      canceledAt trialEnd
+      cancelAt canceledAt trialEnd
     }
   }
 }
@@ -51,6 +51,7 @@ NOTHING = {
     "defaultPaymentMethod": None,
 }
 PAYMENT_METHOD = "query { viewer { defaultPaymentMethod { id brand last4 expMonth expYear } } }"
+VISA = {"brand": "visa", "last4": "4242", "expMonth": 12, "expYear": 2030}
 
 
 async def subscription(customer_id: str, id_: str, status: str, price_id: str = BASIC_PRICE, **kw):
@@ -58,6 +59,17 @@ async def subscription(customer_id: str, id_: str, status: str, price_id: str = 
     return await Subscription.create(
         id=id_, customer_id=customer_id, status=status, price_id=price_id, **{**defaults, **kw}
     )
+
+
+async def card(id_: str, customer_id: str | None = "cus_1", **kw) -> PaymentMethod:
+    defaults = {"brand": "visa", "last4": "4242", "exp_month": 12, "exp_year": 2030}
+    return await PaymentMethod.create(id=id_, customer_id=customer_id, **{**defaults, **kw})
+
+
+async def viewer_card(client, token) -> str | None:
+    body = await graphql(client, PAYMENT_METHOD, token=token)
+    method = body["data"]["viewer"]["defaultPaymentMethod"]
+    return method["id"] if method else None
 
 
 async def test_a_viewer_without_a_billing_account_has_nothing(client, token_for):
@@ -101,6 +113,7 @@ async def test_subscriptions_come_newest_first_with_their_plan(client, token_for
             "quantity": 3,
             "currentPeriodEnd": "2026-11-15T00:00:00+00:00",
             "cancelAtPeriodEnd": False,
+            "cancelAt": None,
             "canceledAt": None,
             "trialEnd": "2026-11-15T00:00:00+00:00",
         },
@@ -113,6 +126,7 @@ async def test_subscriptions_come_newest_first_with_their_plan(client, token_for
             "quantity": 1,
             "currentPeriodEnd": None,
             "cancelAtPeriodEnd": False,
+            "cancelAt": None,
             "canceledAt": "2026-10-22T00:00:00+00:00",
             "trialEnd": None,
         },
@@ -129,23 +143,25 @@ async def test_the_plan_name_the_webhook_stored_wins_over_the_catalog(client, to
     assert (row["productId"], row["planName"]) == ("prod_x", "Gold")
 
 
-async def test_a_subscription_reads_its_instants_in_utc_and_its_cancel_flag(
+async def test_a_subscription_reads_its_instants_in_utc_and_its_scheduled_cancellation(
     client, token_for, catalog
 ):
     await user_with_customer("user-1", "cus_1")
     berlin = timezone(timedelta(hours=1))
+    period_end = datetime(2026, 12, 1, 1, 30, tzinfo=berlin)
     await subscription(
         "cus_1",
         "sub_1",
         "active",
-        current_period_end=datetime(2026, 12, 1, 1, 30, tzinfo=berlin),
+        current_period_end=period_end,
         cancel_at_period_end=True,
+        cancel_at=period_end,
     )
 
     body = await graphql(client, SUBSCRIPTIONS, token=token_for("user-1"))
 
     [row] = body["data"]["viewer"]["subscriptions"]
-    assert row["currentPeriodEnd"] == "2026-12-01T00:30:00+00:00"
+    assert row["currentPeriodEnd"] == row["cancelAt"] == "2026-12-01T00:30:00+00:00"
     assert row["cancelAtPeriodEnd"] is True
 
 
@@ -252,20 +268,121 @@ async def test_a_user_never_sees_another_users_billing(client, token_for, catalo
 
 async def test_the_default_payment_method_is_the_customers_current_card(client, token_for):
     await user_with_customer("user-1", "cus_1")
-    await PaymentMethod.create(
-        id="pm_1", customer_id="cus_1", brand="visa", last4="4242", exp_month=12, exp_year=2030
-    )
+    await card("pm_1")
     await Customer.create(id="cus_1", default_payment_method_id="pm_1")
 
     body = await graphql(client, PAYMENT_METHOD, token=token_for("user-1"))
 
+    assert body["data"]["viewer"]["defaultPaymentMethod"] == {"id": "pm_1", **VISA}
+
+
+async def test_each_subscription_shows_its_own_card(client, token_for, catalog):
+    await user_with_customer("user-1", "cus_1")
+    await card("pm_visa")
+    await subscription("cus_1", "sub_new", "active", default_payment_method_id="pm_visa")
+    await subscription("cus_1", "sub_old", "canceled", created=NOW - timedelta(days=40))
+
+    body = await graphql(
+        client,
+        "query { viewer { subscriptions { id defaultPaymentMethod { id brand last4 } } } }",
+        token=token_for("user-1"),
+    )
+
+    assert body["data"]["viewer"]["subscriptions"] == [
+        {
+            "id": "sub_new",
+            "defaultPaymentMethod": {"id": "pm_visa", "brand": "visa", "last4": "4242"},
+        },
+        {"id": "sub_old", "defaultPaymentMethod": None},
+    ]
+
+
+async def test_without_a_customer_default_the_viewer_shows_their_subscriptions_card(
+    client, token_for
+):
+    await user_with_customer("user-1", "cus_1")
+    await Customer.create(id="cus_1", default_payment_method_id=None)
+    await card("pm_checkout")
+    await subscription("cus_1", "sub_1", "active", default_payment_method_id="pm_checkout")
+
+    body = await graphql(client, PAYMENT_METHOD, token=token_for("user-1"))
+
+    assert body["data"]["viewer"]["defaultPaymentMethod"] == {"id": "pm_checkout", **VISA}
+
+
+async def test_the_customers_default_card_comes_before_the_subscriptions(client, token_for):
+    await user_with_customer("user-1", "cus_1")
+    await card("pm_checkout")
+    await card("pm_portal", last4="4444")
+    await Customer.create(id="cus_1", default_payment_method_id="pm_portal")
+    await subscription("cus_1", "sub_1", "active", default_payment_method_id="pm_checkout")
+
+    assert await viewer_card(client, token_for("user-1")) == "pm_portal"
+
+
+async def test_a_detached_customer_default_falls_back_to_the_subscriptions_card(client, token_for):
+    await user_with_customer("user-1", "cus_1")
+    await card("pm_checkout")
+    await card("pm_gone", customer_id=None, detached=True)
+    await Customer.create(id="cus_1", default_payment_method_id="pm_gone")
+    await subscription("cus_1", "sub_1", "active", default_payment_method_id="pm_checkout")
+
+    assert await viewer_card(client, token_for("user-1")) == "pm_checkout"
+
+
+@pytest.mark.parametrize(
+    ("older_status", "shown"),
+    [("past_due", "pm_older"), ("canceled", "pm_newer")],
+    ids=["the current one before a newer ended one", "else the newest"],
+)
+async def test_the_card_shown_is_the_current_subscriptions_else_the_newest_ones(
+    client, token_for, older_status, shown
+):
+    await user_with_customer("user-1", "cus_1")
+    await card("pm_older")
+    await card("pm_newer")
+    await subscription(
+        "cus_1",
+        "sub_older",
+        older_status,
+        created=NOW - timedelta(days=40),
+        default_payment_method_id="pm_older",
+    )
+    await subscription("cus_1", "sub_newer", "canceled", default_payment_method_id="pm_newer")
+
+    assert await viewer_card(client, token_for("user-1")) == shown
+
+
+async def test_a_detached_subscription_card_is_no_card(client, token_for):
+    await user_with_customer("user-1", "cus_1")
+    await card("pm_gone", customer_id=None, detached=True)
+    await subscription("cus_1", "sub_1", "active", default_payment_method_id="pm_gone")
+
+    assert await viewer_card(client, token_for("user-1")) is None
+
+
+async def test_a_card_known_only_by_its_id_shows_its_id_alone(client, token_for):
+    await user_with_customer("user-1", "cus_1")
+    await Customer.create(id="cus_1", default_payment_method_id="pm_unseen")
+
+    body = await graphql(client, PAYMENT_METHOD, token=token_for("user-1"))
+
     assert body["data"]["viewer"]["defaultPaymentMethod"] == {
-        "id": "pm_1",
-        "brand": "visa",
-        "last4": "4242",
-        "expMonth": 12,
-        "expYear": 2030,
+        "id": "pm_unseen",
+        "brand": None,
+        "last4": None,
+        "expMonth": None,
+        "expYear": None,
     }
+
+
+async def test_a_deleted_customer_has_no_card(client, token_for):
+    await user_with_customer("user-1", "cus_1")
+    await card("pm_checkout")
+    await Customer.create(id="cus_1", default_payment_method_id="pm_checkout", deleted=True)
+    await subscription("cus_1", "sub_1", "canceled", default_payment_method_id="pm_checkout")
+
+    assert await viewer_card(client, token_for("user-1")) is None
 
 
 async def test_a_detached_card_is_no_default_payment_method(client, token_for):
@@ -314,6 +431,22 @@ async def test_invoices_come_newest_first_up_to_the_limit(client, token_for):
             "hostedInvoiceUrl": "https://invoice.stripe.com/i/1",
         },
     ]
+
+
+async def test_draft_invoices_are_left_out_of_the_limit_and_the_list(client, token_for):
+    await user_with_customer("user-1", "cus_1")
+    for day, status in enumerate(("paid", "open", "draft")):
+        await Invoice.create(
+            id=f"in_{status}",
+            customer_id="cus_1",
+            status=status,
+            currency="usd",
+            created=NOW + timedelta(days=day),
+        )
+
+    body = await graphql(client, INVOICES, {"limit": 2}, token=token_for("user-1"))
+
+    assert [row["id"] for row in body["data"]["viewer"]["invoices"]] == ["in_open", "in_paid"]
 
 
 @pytest.mark.parametrize("limit", [0, -1, 101])

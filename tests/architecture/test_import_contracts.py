@@ -18,6 +18,8 @@ LAYERS = "billing_portal -> schema -> resolvers -> services"
 SERVICES_BELOW = "services import no layer above them"
 SIMULATOR_OUTSIDE = "the simulator is an outside client of the service"
 ONE_HARNESS = "only the simulator's harness hosts the app"
+MIRROR_APART = "the mirror knows nothing of webhook delivery"
+ONLY_SERVICES_OUTSIDE = "only services talk to Stripe and the database"
 
 
 def lint_imports(root: Path) -> subprocess.CompletedProcess[str]:
@@ -48,7 +50,14 @@ def test_the_tree_keeps_every_contract():
     result = lint_imports(REPO)
 
     assert result.returncode == 0, result.stdout + result.stderr
-    for contract in (LAYERS, SERVICES_BELOW, SIMULATOR_OUTSIDE, ONE_HARNESS):
+    for contract in (
+        LAYERS,
+        SERVICES_BELOW,
+        SIMULATOR_OUTSIDE,
+        ONE_HARNESS,
+        MIRROR_APART,
+        ONLY_SERVICES_OUTSIDE,
+    ):
         assert f"{contract} KEPT" in result.stdout
 
 
@@ -61,6 +70,9 @@ def test_the_tree_keeps_every_contract():
         ("schema/__init__.py", "import billing_portal.app", LAYERS),
         ("simulator/__init__.py", "import services.errors", SIMULATOR_OUTSIDE),
         ("simulator/__init__.py", "import billing_portal.settings", ONE_HARNESS),
+        ("services/mirror/__init__.py", "import services.webhooks.log", MIRROR_APART),
+        ("resolvers/__init__.py", "import stripe", ONLY_SERVICES_OUTSIDE),
+        ("schema/__init__.py", "import tortoise", ONLY_SERVICES_OUTSIDE),
     ],
     ids=[
         "services-import-schema",
@@ -69,6 +81,9 @@ def test_the_tree_keeps_every_contract():
         "schema-imports-billing-portal",
         "simulator-imports-services",
         "simulator-imports-billing-portal-outside-its-harness",
+        "mirror-imports-webhook-delivery",
+        "resolvers-import-stripe",
+        "schema-imports-tortoise",
     ],
 )
 def test_an_import_against_the_architecture_fails_lint_imports_naming_its_contract(

@@ -1,4 +1,4 @@
-"""`billing-portal bench` runs end to end and reports every number in the contract's shape.
+"""`billing-portal bench` runs end to end and reports every number in its documented shape.
 
 A smoke run only: well under a second of load per side, no timing assertions (performance goals
 live in the bench's own report, never in tests).

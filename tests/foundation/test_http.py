@@ -12,11 +12,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import httpx
-import pytest
 
 from billing_portal.app import MAX_BODY_BYTES, create_app
 from billing_portal.logging_setup import JsonFormatter
-from billing_portal.settings import Settings, load_settings
+from billing_portal.settings import Settings
 from simulator.toolkit.servers import free_port
 from simulator.toolkit.stripe_mock import StripeMockServer
 from tests.support import error_codes, graphql
@@ -34,21 +33,6 @@ async def client_for(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
             yield http
     finally:
         await app.state.services.close()
-
-
-@pytest.fixture
-async def prod_client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    prod = load_settings(
-        billing_env="prod",
-        database_url=settings.database_url,
-        stripe_api_base=settings.api_base,
-        stripe_api_key="sk_live_not_used",
-        stripe_webhook_secret="whsec_prod",
-        auth_jwt_secret="a-long-production-secret-of-32-bytes",
-        allowed_redirect_hosts="app.example.com",
-    )
-    async with client_for(prod) as http:
-        yield http
 
 
 async def test_graphiql_is_served_to_a_browser_outside_prod(client):

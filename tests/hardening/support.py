@@ -1,5 +1,5 @@
-"""What the hardening tests share: characters no stored text may hold, and a GraphQL call whose
-body may carry any string, lone surrogates included."""
+"""What the hardening tests share: characters no stored text may hold, the mutations they send,
+and a GraphQL call whose body may carry any string, lone surrogates included."""
 
 from __future__ import annotations
 
@@ -23,6 +23,27 @@ UNSAFE_CHARACTERS = {
     "line-separator": "\u2028",
     "hangul-filler": "\u3164",
     "noncharacter": "\ufffe",
+}
+
+CHECKOUT = """
+mutation($input: CheckoutInput!) { createCheckoutSession(input: $input) { id url } }
+"""
+CHECKOUT_URLS = {
+    "successUrl": "https://localhost/welcome",
+    "cancelUrl": "https://localhost/pricing",
+}
+SAVE_BLOCK = """
+mutation($input: PortalBlockInput!) { savePortalBlock(input: $input) { id title subtitle } }
+"""
+CONFIGURE_PORTAL = """
+mutation($input: PortalConfigurationInput!) { configureCustomerPortal(input: $input) { id } }
+"""
+PORTAL_OPTIONS = {
+    "cancelSubscription": True,
+    "updatePaymentMethod": True,
+    "updateSubscription": False,
+    "invoiceHistory": True,
+    "updateCustomerDetails": False,
 }
 
 

@@ -3,33 +3,28 @@ direction overrides, no invisible characters; a plain newline only in the multi-
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from services.models import PortalBlock, PortalConfiguration
 from services.text import safe_text
-from tests.hardening.support import UNSAFE_CHARACTERS, graphql
+from tests.hardening.support import (
+    CONFIGURE_PORTAL,
+    PORTAL_OPTIONS,
+    SAVE_BLOCK,
+    UNSAFE_CHARACTERS,
+    graphql,
+)
 from tests.support import error_codes
 
-SAVE_BLOCK = """
-mutation($input: PortalBlockInput!) { savePortalBlock(input: $input) { id title subtitle } }
-"""
-CONFIGURE_PORTAL = """
-mutation($input: PortalConfigurationInput!) { configureCustomerPortal(input: $input) { id } }
-"""
 BLOCK = {"title": "Billing", "redirectUrl": "https://localhost/account"}
-PORTAL_OPTIONS = {
-    "cancelSubscription": True,
-    "updatePaymentMethod": True,
-    "updateSubscription": False,
-    "invoiceHistory": True,
-    "updateCustomerDetails": False,
-}
 UNSAFE = pytest.mark.parametrize(
     "character", list(UNSAFE_CHARACTERS.values()), ids=list(UNSAFE_CHARACTERS)
 )
 
 
-def refusal(body: dict) -> str:
+def refusal(body: dict[str, Any]) -> str:
     assert error_codes(body) == ["BAD_USER_INPUT"], body
     message: str = body["errors"][0]["message"]
     return message

@@ -8,13 +8,10 @@ import pytest
 from services.errors import BadUserInput
 from services.models import PortalBlock
 from services.urls import MAX_URL_LENGTH, RedirectPolicy, https_asset_url
-from tests.hardening.support import graphql
+from tests.hardening.support import SAVE_BLOCK, graphql
 from tests.support import error_codes
 
 POLICY = RedirectPolicy.of(["app.example.com", "localhost", "127.0.0.1"], is_prod=False)
-SAVE_BLOCK = """
-mutation($input: PortalBlockInput!) { savePortalBlock(input: $input) { id } }
-"""
 
 
 @pytest.mark.parametrize(

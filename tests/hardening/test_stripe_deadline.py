@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator
+from typing import Any
 
 import httpx
 import pytest
@@ -15,68 +16,40 @@ from services.errors import PaymentProviderUnavailable
 from services.stripe_gateway import StripeGateway
 from simulator.toolkit.servers import free_port
 from tests.api.conftest import BASIC_PRICE
+from tests.hardening.support import CHECKOUT, CHECKOUT_URLS, CONFIGURE_PORTAL, PORTAL_OPTIONS
 from tests.support import error_codes, graphql
 
 DEADLINE_SECONDS = 1.0
 # Scheduling slack on a busy two-core machine; far below one more attempt or back-off.
 SLACK_SECONDS = 0.5
 
-CHECKOUT = """
-mutation($input: CheckoutInput!) { createCheckoutSession(input: $input) { id url } }
-"""
-CHECKOUT_INPUT = {
-    "priceId": BASIC_PRICE,
-    "successUrl": "https://localhost/welcome",
-    "cancelUrl": "https://localhost/pricing",
-}
-CONFIGURE_PORTAL = """
-mutation($input: PortalConfigurationInput!) { configureCustomerPortal(input: $input) { id } }
-"""
-PORTAL_OPTIONS = {
-    "cancelSubscription": True,
-    "updatePaymentMethod": True,
-    "updateSubscription": False,
-    "invoiceHistory": True,
-    "updateCustomerDetails": False,
-}
+CHECKOUT_INPUT = {"priceId": BASIC_PRICE, **CHECKOUT_URLS}
 
 
-async def _timed_failure(gateway: StripeGateway) -> float:
+async def seconds_to_fail(api_base: str, **options: Any) -> float:
+    """How long a customer create through a gateway on `api_base` takes to fail."""
+    gateway = StripeGateway(
+        api_key="sk_test_deadline", api_base=api_base, deadline_seconds=DEADLINE_SECONDS, **options
+    )
     started = time.monotonic()
-    with pytest.raises(PaymentProviderUnavailable):
-        await gateway.call(lambda v1: v1.customers.create_async({"email": "a@example.com"}))
+    try:
+        with pytest.raises(PaymentProviderUnavailable):
+            await gateway.call(lambda v1: v1.customers.create_async({"email": "a@example.com"}))
+    finally:
+        await gateway.close()
     return time.monotonic() - started
 
 
 async def test_a_stripe_that_never_answers_fails_at_the_deadline_not_after_every_attempt(
     hanging_stripe,
 ):
-    gateway = StripeGateway(
-        api_key="sk_test_deadline",
-        api_base=hanging_stripe.url,
-        max_network_retries=2,
-        timeout_seconds=20.0,
-        deadline_seconds=DEADLINE_SECONDS,
-    )
-    try:
-        elapsed = await _timed_failure(gateway)
-    finally:
-        await gateway.close()
+    elapsed = await seconds_to_fail(hanging_stripe.url, max_network_retries=2, timeout_seconds=20.0)
 
     assert DEADLINE_SECONDS <= elapsed < DEADLINE_SECONDS + SLACK_SECONDS
 
 
 async def test_retries_of_quick_failures_stop_at_the_deadline():
-    refusing = StripeGateway(
-        api_key="sk_test_deadline",
-        api_base=f"http://127.0.0.1:{free_port()}",
-        max_network_retries=10,
-        deadline_seconds=DEADLINE_SECONDS,
-    )
-    try:
-        elapsed = await _timed_failure(refusing)
-    finally:
-        await refusing.close()
+    elapsed = await seconds_to_fail(f"http://127.0.0.1:{free_port()}", max_network_retries=10)
 
     assert elapsed < DEADLINE_SECONDS + SLACK_SECONDS
 

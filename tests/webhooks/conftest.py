@@ -1,4 +1,5 @@
-"""Webhook services built directly, for tests that need a setting or a gateway of their own."""
+"""Webhook services from the composition root, for tests that need a setting or a Stripe of their
+own (re-reading objects, or a Stripe that is down)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ from collections.abc import AsyncIterator, Callable
 
 import pytest
 
+from billing_portal.bootstrap import bootstrap
 from billing_portal.settings import Settings
-from services.stripe_gateway import StripeGateway
+from services.container import Services
 from services.webhooks import WebhookService
 from simulator.toolkit.servers import free_port
 
@@ -17,16 +19,19 @@ ServiceFactory = Callable[..., WebhookService]
 @pytest.fixture
 async def webhook_service(settings: Settings) -> AsyncIterator[ServiceFactory]:
     """`webhook_service(refetch=True, stripe_down=False)`: a service on stripe-mock (or nowhere)."""
-    gateways: list[StripeGateway] = []
+    built: list[Services] = []
 
     def build(*, refetch: bool = False, stripe_down: bool = False) -> WebhookService:
-        api_base = f"http://127.0.0.1:{free_port()}" if stripe_down else settings.api_base
-        gateway = StripeGateway(api_key=settings.api_key, api_base=api_base, max_network_retries=0)
-        gateways.append(gateway)
-        return WebhookService(
-            secret=settings.webhook_secret, stripe=gateway, refetch_objects=refetch
-        )
+        overrides: dict[str, object] = {
+            "webhook_refetch_objects": refetch,
+            "stripe_max_network_retries": 0,
+        }
+        if stripe_down:
+            overrides["stripe_api_base"] = f"http://127.0.0.1:{free_port()}"
+        services = bootstrap(settings.model_copy(update=overrides))
+        built.append(services)
+        return services.webhooks
 
     yield build
-    for gateway in gateways:
-        await gateway.close()
+    for services in built:
+        await services.close()

@@ -1,4 +1,4 @@
-"""POST /webhooks/stripe answers with the contract's status codes (section 5)."""
+"""POST /webhooks/stripe answers with the status codes the README documents."""
 
 from __future__ import annotations
 

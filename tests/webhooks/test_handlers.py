@@ -93,6 +93,71 @@ async def test_a_product_rename_renames_the_subscriptions_without_a_nickname(
     assert (await Subscription.get(id="sub_1")).plan_name == plan_name
 
 
+@pytest.mark.parametrize(
+    ("cancel_at", "cancel_at_period_end", "ends_at_period_end"),
+    [
+        (None, False, False),
+        (s.BASE_TIME + 30 * 86400, True, True),
+        (s.BASE_TIME + 30 * 86400, False, True),
+        (s.BASE_TIME + 10 * 86400, False, False),
+        (s.BASE_TIME + 60 * 86400, False, False),
+    ],
+    ids=["none", "classic", "flexible", "before-period-end", "after-period-end"],
+)
+async def test_a_subscription_ends_at_period_end_when_either_field_says_so(
+    send, cancel_at, cancel_at_period_end, ends_at_period_end
+):
+    snapshot = {
+        **s.subscription("sub_1", "cus_1", "active", cancel_at_period_end=cancel_at_period_end),
+        "cancel_at": cancel_at,
+    }
+
+    await send("customer.subscription.updated", snapshot)
+
+    row = await Subscription.get(id="sub_1")
+    assert row.cancel_at_period_end is ends_at_period_end
+    assert row.cancel_at == (datetime.fromtimestamp(cancel_at, UTC) if cancel_at else None)
+
+
+async def test_a_period_end_flag_without_cancel_at_ends_at_the_period_end(send):
+    snapshot = s.subscription("sub_1", "cus_1", "active", cancel_at_period_end=True)
+
+    await send("customer.subscription.updated", snapshot)
+
+    row = await Subscription.get(id="sub_1")
+    assert (row.cancel_at_period_end, row.cancel_at) == (True, row.current_period_end)
+
+
+async def test_a_subscription_names_its_card_by_id(send):
+    snapshot = {**s.subscription("sub_1", "cus_1", "active"), "default_payment_method": "pm_1"}
+
+    await send("customer.subscription.created", snapshot)
+
+    assert (await Subscription.get(id="sub_1")).default_payment_method_id == "pm_1"
+    assert not await PaymentMethod.filter(id="pm_1").exists()
+
+
+async def test_an_expanded_subscription_card_is_mirrored_with_it(send):
+    card = s.card("pm_1", "cus_1")
+    snapshot = {**s.subscription("sub_1", "cus_1", "active"), "default_payment_method": card}
+
+    await send("customer.subscription.created", snapshot)
+
+    assert (await Subscription.get(id="sub_1")).default_payment_method_id == "pm_1"
+    row = await PaymentMethod.get(id="pm_1")
+    assert (row.customer_id, row.last4, row.detached) == ("cus_1", "4242", False)
+
+
+async def test_an_expanded_card_does_not_undo_its_detachment_of_the_same_second(send):
+    await send("payment_method.detached", s.card("pm_1", None))
+    card = s.card("pm_1", "cus_1")
+    snapshot = {**s.subscription("sub_1", "cus_1", "active"), "default_payment_method": card}
+
+    await send("customer.subscription.updated", snapshot)
+
+    assert (await PaymentMethod.get(id="pm_1")).detached
+
+
 async def test_the_old_period_end_shape_on_the_subscription_is_read_too(send):
     snapshot = s.subscription("sub_1", "cus_1", "active")
     snapshot["current_period_end"] = s.BASE_TIME + 99
@@ -147,6 +212,15 @@ async def test_payment_method_attached_mirrors_the_card(send):
         2030,
     )
     assert not row.detached
+
+
+async def test_a_card_changed_after_its_detachment_stays_detached(send):
+    await send("payment_method.detached", s.card("pm_1", None))
+
+    await send("payment_method.updated", s.card("pm_1", None), created=s.BASE_TIME + 1)
+
+    row = await PaymentMethod.get(id="pm_1")
+    assert (row.detached, row.customer_id) == (True, None)
 
 
 async def test_payment_method_detached_marks_the_card_detached(send):

@@ -53,6 +53,19 @@ async def test_an_update_in_the_same_second_as_the_creation_wins(send):
     assert (await Subscription.get(id="sub_1")).status == "active"
 
 
+async def test_a_flexible_cancellation_outranks_the_same_status_without_one_in_its_second(send):
+    scheduled = s.subscription("sub_1", "cus_1", "active")
+    scheduled["cancel_at"] = scheduled["items"]["data"][0]["current_period_end"]
+    cancel = s.event("customer.subscription.updated", scheduled, created=T, event_id="evt_a")
+    plain = s.subscription("sub_1", "cus_1", "active")
+    activation = s.event("customer.subscription.updated", plain, created=T, event_id="evt_b")
+
+    await send(activation)
+    await send(cancel)
+
+    assert (await Subscription.get(id="sub_1")).cancel_at_period_end
+
+
 async def test_payment_failed_before_paid_leaves_the_invoice_paid(send):
     await send(s.event("invoice.paid", s.invoice("in_1", "cus_1", "paid"), created=T + 1))
     await send(s.event("invoice.payment_failed", s.invoice("in_1", "cus_1", "open"), created=T))

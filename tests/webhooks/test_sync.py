@@ -49,6 +49,8 @@ async def test_sync_mirrors_every_kind_of_object(gateway, listed):
         "payment_methods": 1,
         "subscriptions": 1,
         "invoices": 1,
+        "entitlement_summaries": 1,
+        "charges": 1,
     }
     subscription = await Subscription.get(id=listed["subscription"].id)
     assert (subscription.status, subscription.price_id) == (
@@ -65,6 +67,42 @@ async def test_sync_mirrors_every_kind_of_object(gateway, listed):
     )
     card = await PaymentMethod.get(id=listed["card"].id)
     assert (card.last4, card.detached) == (listed["card"].card.last4, False)
+
+
+class FlexibleCheckoutStripe(StripeGateway):
+    """stripe-mock, whose subscriptions read as Stripe renders one that Checkout created in
+    flexible billing mode and the portal then cancelled: Checkout's card on the subscription,
+    `cancel_at` at the period end and `cancel_at_period_end` false."""
+
+    async def call(self, operation):
+        result = await super().call(operation)
+        for listed_object in getattr(result, "data", None) or []:
+            if listed_object.object == "subscription":
+                period_end = listed_object["items"].data[0].current_period_end
+                listed_object["cancel_at"] = period_end
+                listed_object["cancel_at_period_end"] = False
+                listed_object["default_payment_method"] = "pm_checkout"
+        return result
+
+
+async def test_sync_rebuilds_a_scheduled_cancellation_and_the_subscriptions_card(settings):
+    stripe_gateway = FlexibleCheckoutStripe(api_key=settings.api_key, api_base=settings.api_base)
+    try:
+        await MirrorSync(stripe_gateway).run()
+    finally:
+        await stripe_gateway.close()
+
+    [subscription] = await Subscription.all()
+    assert subscription.cancel_at_period_end
+    assert subscription.cancel_at == subscription.current_period_end
+    assert subscription.default_payment_method_id == "pm_checkout"
+
+
+async def test_sync_stores_a_customers_listed_cards_as_attached_to_it(gateway, listed):
+    await MirrorSync(gateway).run(customer_id="cus_only")
+
+    card = await PaymentMethod.get(id=listed["card"].id)
+    assert (card.customer_id, card.detached) == ("cus_only", False)
 
 
 async def test_sync_names_subscriptions_after_the_products_it_stored(gateway, listed):
@@ -91,7 +129,14 @@ async def test_running_sync_twice_leaves_the_same_mirror(gateway):
 async def test_sync_of_one_customer_stores_only_that_customer(gateway):
     report = await MirrorSync(gateway).run(customer_id="cus_only")
 
-    assert set(report.stored) == {"customers", "payment_methods", "subscriptions", "invoices"}
+    assert set(report.stored) == {
+        "customers",
+        "payment_methods",
+        "entitlement_summaries",
+        "subscriptions",
+        "invoices",
+        "charges",
+    }
     assert await Customer.filter(id="cus_only").count() == 1
     assert await Product.all().count() == 0
 

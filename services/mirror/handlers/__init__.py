@@ -6,8 +6,10 @@ from collections.abc import Iterable
 
 from services.mirror.handlers.base import Family
 from services.mirror.handlers.catalog import PRICES, PRODUCTS
+from services.mirror.handlers.charges import CHARGES
 from services.mirror.handlers.checkout import CHECKOUT_SESSIONS
 from services.mirror.handlers.customers import CUSTOMERS
+from services.mirror.handlers.entitlements import ENTITLEMENT_SUMMARIES
 from services.mirror.handlers.invoices import INVOICES
 from services.mirror.handlers.payment_methods import PAYMENT_METHODS
 from services.mirror.handlers.subscriptions import SUBSCRIPTIONS
@@ -18,7 +20,13 @@ def _types(prefix: str, actions: Iterable[str], family: Family) -> dict[str, Fam
 
 
 FAMILIES: dict[str, Family] = {
-    **_types("checkout.session", ("completed", "expired"), CHECKOUT_SESSIONS),
+    **_types(
+        "checkout.session",
+        ("completed", "expired", "async_payment_succeeded", "async_payment_failed"),
+        CHECKOUT_SESSIONS,
+    ),
+    "charge.refunded": CHARGES,
+    "entitlements.active_entitlement_summary.updated": ENTITLEMENT_SUMMARIES,
     **_types(
         "customer.subscription",
         (

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from services.mirror.ordering import Phase, Version
+from services.stripe_gateway import StripeGateway
 
 if TYPE_CHECKING:
     from stripe._v1_services import V1Services
@@ -26,6 +27,8 @@ class Apply(Protocol):
 
 
 Retrieve = Callable[["V1Services", str], Awaitable[Any]]
+Complete = Callable[[StripeGateway, Snapshot], Awaitable[Snapshot]]
+"""Adds to a snapshot what its event does not carry, read from Stripe before the transaction."""
 
 
 def no_state_rank(_: Snapshot) -> int:
@@ -33,11 +36,19 @@ def no_state_rank(_: Snapshot) -> int:
     return 0
 
 
+async def complete_as_sent(_: StripeGateway, snapshot: Snapshot) -> Snapshot:
+    """Families whose events carry everything the mirror keeps."""
+    return snapshot
+
+
 @dataclass(frozen=True, slots=True)
 class Family:
+    """`retrieve` is None for objects Stripe cannot return by id (an entitlement summary)."""
+
     apply: Apply
-    retrieve: Retrieve
+    retrieve: Retrieve | None
     state_rank: Callable[[Snapshot], int] = no_state_rank
+    complete: Complete = complete_as_sent
 
 
 def id_of(value: Any) -> str | None:

@@ -14,6 +14,22 @@ from services.mirror.store import write_if_newer
 from services.models import Customer
 
 
+def _default_card(snapshot: Snapshot) -> str | None:
+    return id_of(section(snapshot, "invoice_settings").get("default_payment_method"))
+
+
+def state_rank(snapshot: Snapshot) -> int:
+    """Deleted outranks everything, then a default card outranks none.
+
+    A customer is never restored once deleted. Its default card starts unset, and is cleared
+    only by detaching that card or by an explicit update: a later request than the one that set
+    it, so never the same second.
+    """
+    if snapshot.get("deleted") is True:
+        return 2
+    return 1 if _default_card(snapshot) else 0
+
+
 async def apply(
     connection: BaseDBAsyncClient, snapshot: Snapshot, version: Version, phase: Phase
 ) -> None:
@@ -23,9 +39,7 @@ async def apply(
         "id": snapshot["id"],
         "user_external_id": user_id,
         "email": snapshot.get("email"),
-        "default_payment_method_id": id_of(
-            section(snapshot, "invoice_settings").get("default_payment_method")
-        ),
+        "default_payment_method_id": _default_card(snapshot),
         "deleted": deleted,
     }
     await write_if_newer(connection, Customer, values, version)
@@ -36,4 +50,5 @@ async def apply(
 CUSTOMERS = Family(
     apply=apply,
     retrieve=lambda v1, object_id: v1.customers.retrieve_async(object_id),
+    state_rank=state_rank,
 )

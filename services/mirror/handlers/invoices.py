@@ -1,4 +1,4 @@
-"""invoice.*: the mirror `viewer.invoices` reads.
+"""invoice.*: the mirror `viewer.invoices` reads, and when a past-due debt began (ownership).
 
 Recent API versions moved an invoice's subscription under `parent.subscription_details`; both
 shapes are read.
@@ -37,6 +37,7 @@ async def apply(
         "currency": snapshot["currency"],
         "created": moment(snapshot.get("created")),
         "hosted_invoice_url": snapshot.get("hosted_invoice_url"),
+        "finalized_at": moment(section(snapshot, "status_transitions").get("finalized_at")),
     }
     await write_if_newer(connection, Invoice, values, version)
 

@@ -1,0 +1,137 @@
+"""Applying a batch of events in one transaction, each in a savepoint of its own.
+
+Every event is stored and applied inside its savepoint: when its handler fails, rolling back
+to the savepoint takes back that event's writes only, and the event is then recorded as
+`failed` (with its error) in a savepoint of its own. The other events of the batch are not
+touched, and the batch commits once for all of them. An event that cannot even be recorded
+is `EventNotStored`; a batch whose commit fails stores nothing, and every event in it is
+`EventNotStored`, so that nothing is acknowledged that is not stored.
+
+One event delivered twice within a batch is applied once; its copies share its fate.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from enum import StrEnum
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.transactions import in_transaction
+
+from services.mirror import Family, Snapshot, event_version, phase_of
+from services.models import StripeEvent
+from services.webhooks import log as event_log
+from services.webhooks.errors import EventNotStored
+from services.webhooks.events import Event
+from services.webhooks.log import EventStatus
+from services.webhooks.sqlite_thread import in_one_hop
+
+logger = logging.getLogger(__name__)
+
+SAVEPOINT = "webhook_event"
+
+
+class Outcome(StrEnum):
+    PROCESSED = "processed"
+    IGNORED = "ignored"
+    DUPLICATE = "duplicate"
+    FAILED = "failed"
+
+
+Result = Outcome | EventNotStored
+ACKNOWLEDGED = frozenset({Outcome.PROCESSED, Outcome.IGNORED, Outcome.DUPLICATE})
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """An event ready to be applied: its family (None: a type this service ignores), the
+    snapshot to apply, and the error that kept it from being applied (a failed re-fetch)."""
+
+    event: Event
+    family: Family | None
+    snapshot: Snapshot
+    failure: str | None = None
+
+
+async def commit_batch(deliveries: Sequence[Delivery]) -> list[Result]:
+    """Apply `deliveries` in one transaction of the event log's database; one result each."""
+    client = StripeEvent._meta.db
+    try:
+        if client.capabilities.dialect == "sqlite":
+            return await in_one_hop(client, lambda connection: apply_batch(connection, deliveries))
+        async with in_transaction(client.connection_name) as connection:
+            return await apply_batch(connection, deliveries)
+    except Exception as error:
+        logger.exception("a webhook batch did not commit", extra={"events": len(deliveries)})
+        return [EventNotStored(str(error)) for _ in deliveries]
+
+
+async def apply_batch(
+    connection: BaseDBAsyncClient, deliveries: Sequence[Delivery]
+) -> list[Result]:
+    """Each delivery in order, inside the caller's transaction."""
+    first_results: dict[str, Result] = {}
+    results: list[Result] = []
+    for delivery in deliveries:
+        earlier = first_results.get(delivery.event.id)
+        if earlier is None:
+            result = await _apply_one(connection, delivery)
+            first_results[delivery.event.id] = result
+        else:
+            result = Outcome.DUPLICATE if earlier in ACKNOWLEDGED else earlier
+        results.append(result)
+    return results
+
+
+@asynccontextmanager
+async def savepoint(connection: BaseDBAsyncClient) -> AsyncIterator[None]:
+    """The block's writes, or none of them when it raises (the transaction goes on)."""
+    await connection.execute_query(f"SAVEPOINT {SAVEPOINT}")
+    try:
+        yield
+    except BaseException:
+        await connection.execute_query(f"ROLLBACK TO SAVEPOINT {SAVEPOINT}")
+        await connection.execute_query(f"RELEASE SAVEPOINT {SAVEPOINT}")
+        raise
+    await connection.execute_query(f"RELEASE SAVEPOINT {SAVEPOINT}")
+
+
+async def _apply_one(connection: BaseDBAsyncClient, delivery: Delivery) -> Result:
+    event = delivery.event
+    failure = delivery.failure
+    if failure is None:
+        try:
+            async with savepoint(connection):
+                return await _apply(connection, delivery)
+        except Exception as error:  # any handler failure is kept on the event, never raised
+            logger.exception("webhook event failed", extra={"event_id": event.id})
+            failure = f"{type(error).__name__}: {error}"
+    try:
+        async with savepoint(connection):
+            await event_log.record_failure(connection, event, failure)
+    except Exception as error:
+        logger.exception("webhook event could not be stored", extra={"event_id": event.id})
+        return EventNotStored(str(error))
+    return Outcome.FAILED
+
+
+async def _apply(connection: BaseDBAsyncClient, delivery: Delivery) -> Outcome:
+    event, family, snapshot = delivery.event, delivery.family, delivery.snapshot
+    status = EventStatus.IGNORED if family is None else EventStatus.PROCESSED
+    if not await event_log.claim(connection, event, status):
+        return Outcome.DUPLICATE
+    if family is None:
+        return Outcome.IGNORED
+    phase = phase_of(event.type)
+    # Ranked by the event's own copy, so that re-fetching never changes the order.
+    version = event_version(
+        created=event.created,
+        event_id=event.id,
+        phase=phase,
+        state_rank=family.state_rank(event.snapshot),
+    )
+    await family.apply(connection, snapshot, version, phase)
+    return Outcome.PROCESSED

@@ -1,0 +1,76 @@
+"""The local Stripe as one ASGI app: the hosted pages, the test-clock control, the API, and
+stripe-mock behind everything else.
+
+Its lifespan publishes the demo catalog as soon as the service's webhook endpoint answers (the
+service usually starts after its Stripe), and now and then lets the clock catch up, so what
+falls due by the wall clock (a Checkout Session expiring, a webhook Stripe retries) happens
+without anyone advancing it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
+import httpx
+from starlette.applications import Starlette
+from starlette.routing import BaseRoute, Route
+
+from simulator.local_stripe.api import LocalApi
+from simulator.local_stripe.control import clock_routes
+from simulator.local_stripe.local import LocalStripe
+from simulator.local_stripe.pages import routes as page_routes
+
+METHODS = ["GET", "POST", "DELETE"]
+ENDPOINT_POLL_SECONDS = 0.5
+CATCH_UP_SECONDS = 30.0
+
+
+def create_app(
+    local: LocalStripe,
+    api: LocalApi,
+    *,
+    http: httpx.AsyncClient,
+    webhook_url: str,
+    catch_up_seconds: float = CATCH_UP_SECONDS,
+) -> Starlette:
+    routes: list[BaseRoute] = [
+        *page_routes(local),
+        *clock_routes(local),
+        Route("/v1/{path:path}", api.answer, methods=METHODS),
+        Route("/{path:path}", api.forward, methods=METHODS),
+    ]
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        tasks = [
+            asyncio.create_task(_publish_when_answered(local, http, webhook_url)),
+            asyncio.create_task(_catch_up(local, catch_up_seconds)),
+        ]
+        try:
+            yield
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    return Starlette(routes=routes, lifespan=lifespan)
+
+
+async def _publish_when_answered(local: LocalStripe, http: httpx.AsyncClient, url: str) -> None:
+    """Publish the catalog once anything answers at the webhook endpoint's URL."""
+    while True:
+        try:
+            await http.get(url)
+        except httpx.HTTPError:
+            await asyncio.sleep(ENDPOINT_POLL_SECONDS)
+        else:
+            break
+    await local.publish_catalog()
+
+
+async def _catch_up(local: LocalStripe, every_seconds: float) -> None:
+    while True:
+        await asyncio.sleep(every_seconds)
+        await local.advance_to(local.clock.now)

@@ -1,0 +1,163 @@
+"""The whole stack a person clicks through in dev, served on loopback ports in this process: the
+service (with its demo app at /demo/) on the suite's database, and the local Stripe (its API,
+Checkout and Customer Portal pages) in front of the suite's stripe-mock.
+
+Each sends to the other: the service calls the local Stripe's API, the local Stripe delivers
+its webhooks to the service. So the service's port is chosen first, the local Stripe starts with
+its webhook URL, then the service starts on that port pointed at the local Stripe.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from billing_portal.app import create_app
+from billing_portal.settings import WEBHOOK_PATH, Settings, load_settings
+from simulator.local_stripe.cards import CardInput
+from simulator.local_stripe.local import LocalStripe
+from simulator.local_stripe.server import LocalStripeOptions, running_local_stripe
+from simulator.toolkit.graphql import GRAPHQL_PATH, GraphQLClient
+from simulator.toolkit.loopback import serving
+from simulator.toolkit.servers import LOOPBACK, free_port
+
+ADMIN = "admin"
+SUCCESS_CARD_NUMBER = "4242424242424242"
+
+CONFIGURE_PORTAL = """
+mutation ConfigurePortal($input: PortalConfigurationInput!) {
+  configureCustomerPortal(input: $input) { id }
+}
+"""
+SAVE_PORTAL_BLOCK = """
+mutation SavePortalBlock($input: PortalBlockInput!) {
+  savePortalBlock(input: $input) { id }
+}
+"""
+START_CHECKOUT = """
+mutation StartCheckout($input: CheckoutInput!) {
+  createCheckoutSession(input: $input) { id }
+}
+"""
+OPEN_PORTAL = """
+mutation OpenPortal($blockId: ID!) {
+  createPortalSession(input: { blockId: $blockId }) { url }
+}
+"""
+
+
+@dataclass(frozen=True)
+class Stand:
+    """The running stack, and a way to act on it without a browser (for a test's preamble)."""
+
+    service_url: str
+    local: LocalStripe
+    http: httpx.AsyncClient
+
+    @property
+    def demo_url(self) -> str:
+        return f"{self.service_url}/demo/"
+
+    async def token_for(self, user: str) -> str:
+        """What the demo's sign-in gives `user`'s browser."""
+        response = await self.http.post(f"{self.service_url}/demo/token", json={"user": user})
+        response.raise_for_status()
+        token: str = response.json()["token"]
+        return token
+
+    def price_id(self, plan: str) -> str:
+        """The price of the catalog's `plan` ("basic", "pro")."""
+        return self.local.side.catalog[plan].price_id
+
+    async def save_portal_block(self) -> str:
+        """What the demo's admin sets up once: a portal where customers cancel at period end,
+        switch between the recurring plans, change card and see invoices; and a block whose
+        Redirect URL is the demo. Returns the block's id."""
+        recurring = [price.price_id for price in self.local.prices() if price.recurring]
+        configuration = {
+            "cancelSubscription": True,
+            "cancellationMode": "at_period_end",
+            "updatePaymentMethod": True,
+            "updateSubscription": True,
+            "updateSubscriptionPriceIds": recurring,
+            "invoiceHistory": True,
+            "updateCustomerDetails": False,
+        }
+        await self.graphql(
+            "ConfigurePortal", CONFIGURE_PORTAL, {"input": configuration}, as_user=ADMIN
+        )
+        block = {"title": "Manage your subscription", "redirectUrl": self.demo_url}
+        data = await self.graphql(
+            "SavePortalBlock", SAVE_PORTAL_BLOCK, {"input": block}, as_user=ADMIN
+        )
+        block_id: str = data["savePortalBlock"]["id"]
+        return block_id
+
+    async def subscribe(self, user: str, plan: str) -> None:
+        """`user` goes through Checkout for `plan` with the success card, without a browser."""
+        checkout = {
+            "priceId": self.price_id(plan),
+            "successUrl": f"{self.demo_url}?checkout=success&session={{CHECKOUT_SESSION_ID}}",
+            "cancelUrl": f"{self.demo_url}?checkout=canceled",
+        }
+        data = await self.graphql(
+            "StartCheckout", START_CHECKOUT, {"input": checkout}, as_user=user
+        )
+        session_id = data["createCheckoutSession"]["id"]
+        await self.local.complete_checkout(session_id, CardInput(SUCCESS_CARD_NUMBER))
+
+    async def cancel_at_period_end(self, user: str, block_id: str) -> None:
+        """`user` cancels in a portal session of the block, without a browser."""
+        data = await self.graphql("OpenPortal", OPEN_PORTAL, {"blockId": block_id}, as_user=user)
+        portal_session_id = data["createPortalSession"]["url"].rstrip("/").rpartition("/")[2]
+        await self.local.cancel_subscription(portal_session_id)
+
+    async def graphql(
+        self,
+        operation: str,
+        document: str,
+        variables: dict[str, Any] | None = None,
+        *,
+        as_user: str,
+    ) -> Any:
+        """`operation`'s data, as the demo user `as_user`; an error fails the test."""
+        token = await self.token_for(as_user)
+        client = GraphQLClient(self.http, url=f"{self.service_url}{GRAPHQL_PATH}", token=token)
+        return await client.data(operation, document, variables)
+
+
+@asynccontextmanager
+async def running_stand(stripe_mock_url: str, database_url: str) -> AsyncIterator[Stand]:
+    service_port = free_port()
+    settings_without_stripe = _settings(database_url, stripe_api_base=None)
+    options = LocalStripeOptions(
+        webhook_url=f"http://{LOOPBACK}:{service_port}{WEBHOOK_PATH}",
+        webhook_secret=settings_without_stripe.webhook_secret,
+        stripe_mock_url=stripe_mock_url,
+    )
+    async with AsyncExitStack() as stack:
+        local_stripe = await stack.enter_async_context(running_local_stripe(options))
+        settings = _settings(database_url, stripe_api_base=local_stripe.url)
+        app = create_app(settings, manage_database=False)
+        service_url = await stack.enter_async_context(
+            serving(app, "the service", port=service_port)
+        )
+        # The local Stripe publishes its catalog once the service answers; waiting for it here
+        # means every page opens with the plans in place.
+        await local_stripe.local.publish_catalog()
+        http = await stack.enter_async_context(httpx.AsyncClient())
+        yield Stand(service_url, local_stripe.local, http)
+
+
+def _settings(database_url: str, *, stripe_api_base: str | None) -> Settings:
+    overrides: dict[str, object] = {"stripe_api_base": stripe_api_base} if stripe_api_base else {}
+    return load_settings(
+        billing_env="test",
+        database_url=database_url,
+        rate_limit_sessions_per_minute=0,
+        **overrides,
+    )

@@ -1,0 +1,5 @@
+"""The mutants' tests run scenarios exactly as the simulator's tests do."""
+
+from tests.simulator.conftest import simulate
+
+__all__ = ["simulate"]

@@ -1,0 +1,38 @@
+"""A representative handful of mutants, each caught by a scenario (the full check is
+`python -m tests.mutation`); and every mutant of the catalog still fits the code it breaks."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.mutation.catalog import all_mutants, mutant
+
+# One per kind of break, each with the scenario (and billing mode) that catches it.
+CAUGHT = [
+    ("drop customer.subscription.updated", "immediate_cancel", "classic"),
+    ("drop customer.updated", "update_card_in_portal", "flexible"),
+    ("freeze Subscription.status", "immediate_cancel", "flexible"),
+    ("freeze Invoice.status", "immediate_cancel", "classic"),
+    ("rule: reverse the same-second ranking of invoices", "immediate_cancel", "flexible"),
+    ("rule: entitled statuses inverted", "immediate_cancel", "classic"),
+    ("rule: a scheduled end is ignored", "subscribe_then_cancel_in_portal", "flexible"),
+    ("rule: drafts are mirrored as open invoices", "renewal_over_two_periods", "classic"),
+    ("rule: no fallback to the subscription's card", "immediate_cancel", "flexible"),
+    ("freeze Subscription.cancel_at", "subscribe_then_cancel_in_portal", "flexible"),
+]
+
+
+@pytest.mark.parametrize(("mutant_id", "scenario", "mode"), CAUGHT, ids=[c[0] for c in CAUGHT])
+async def test_a_scenario_catches_the_mutant(simulate, monkeypatch, mutant_id, scenario, mode):
+    mutant(mutant_id).apply(monkeypatch)
+
+    report = await simulate(scenarios=(scenario,), billing_mode=mode)
+
+    assert report.setup_failure is None
+    assert not report.journeys[0].passed
+
+
+@pytest.mark.parametrize("candidate", all_mutants(), ids=lambda candidate: candidate.id)
+def test_the_mutant_still_fits_the_code(candidate):
+    with pytest.MonkeyPatch.context() as patch:
+        candidate.apply(patch)
