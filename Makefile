@@ -21,7 +21,8 @@ install: $(STAMP)
 stripe-mock: $(STAMP)
 	$(BIN)/billing-portal stripe-mock --install-only
 
-# Serves http://127.0.0.1:8000/graphql; `serve` starts stripe-mock when STRIPE_API_BASE is silent.
+# Serves http://127.0.0.1:8000/graphql; `serve` starts the local Stripe (Checkout and portal
+# pages, webhooks, stripe-mock behind it) when STRIPE_API_BASE is silent (README: Local Stripe).
 run: install stripe-mock
 	$(BIN)/billing-portal migrate
 	$(BIN)/billing-portal serve

@@ -11,14 +11,16 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute, Route, WebSocketRoute
 
 from billing_portal.bootstrap import bootstrap
 from billing_portal.database import close_database, open_database
 from billing_portal.demo.routes import demo_routes
+from billing_portal.garbage_collection import settle_after_startup
 from billing_portal.graphiql_assets import DEFAULT_ASSETS_DIR
 from billing_portal.graphiql_route import graphiql_asset_routes
 from billing_portal.graphql_endpoint import BillingGraphQL
+from billing_portal.metrics_endpoint import metrics_routes
 from billing_portal.middleware import RequestLogMiddleware
 from billing_portal.settings import WEBHOOK_PATH, Settings
 from billing_portal.webhooks_endpoint import stripe_webhook
@@ -40,11 +42,13 @@ async def readyz(request: Request) -> Response:
     return JSONResponse({"status": "unavailable", "reasons": readiness.problems}, status_code=503)
 
 
-def developer_routes(settings: Settings, graphiql_assets: Path) -> list[BaseRoute]:
+def developer_routes(
+    settings: Settings, services: Services, graphiql_assets: Path
+) -> list[BaseRoute]:
     """What only a service outside prod serves: GraphiQL's assets and the demo app."""
     if settings.is_prod:
         return []
-    return [*graphiql_asset_routes(graphiql_assets), *demo_routes(settings)]
+    return [*graphiql_asset_routes(graphiql_assets), *demo_routes(settings, services)]
 
 
 def create_app(
@@ -63,6 +67,7 @@ def create_app(
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         if manage_database:
             await open_database(settings.database_url)
+        settle_after_startup()
         try:
             yield
         finally:
@@ -74,12 +79,15 @@ def create_app(
         running,
         is_prod=settings.is_prod,
         max_body_bytes=MAX_BODY_BYTES,
+        ping_seconds=settings.live_ping_seconds,
+        allowed_origins=settings.cors_allow_origins,
         graphiql_assets=graphiql_assets,
     )
     app = Starlette(
         routes=[
             # Every method reaches the GraphQL view, which answers each refusal in GraphQL.
             Route("/graphql", graphql),
+            WebSocketRoute("/graphql", graphql),  # subscriptions (graphql-transport-ws)
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
             # Starlette's own limit: 413 once a body declares or streams more than this.
@@ -89,7 +97,8 @@ def create_app(
                 methods=["POST"],
                 max_body_size=MAX_BODY_BYTES,
             ),
-            *developer_routes(settings, graphiql_assets),
+            *metrics_routes(settings, running.metrics),
+            *developer_routes(settings, running, graphiql_assets),
         ],
         middleware=[
             Middleware(RequestLogMiddleware),

@@ -32,8 +32,9 @@ if TYPE_CHECKING:
     from services.container import Services
 
 Handler = Callable[[argparse.Namespace, Settings], int]
-# Where `serve` keeps the output of the local Stripe it starts.
+# Where `serve` keeps the output of the local Stripe it starts, and the local Stripe its account.
 LOCAL_STRIPE_LOG = "var/stripe-local.log"
+LOCAL_STRIPE_STATE = "var/stripe-local.state"
 
 
 def _exit_on_sigterm(signum: int, _: object) -> None:
@@ -97,9 +98,13 @@ def _local_stripe_for(api_base: str, webhook_url: str) -> Iterator[None]:
         log_path=log_path,
         start_seconds=DOCKER_START_SECONDS,
     )
-    with server:
+    try:
+        server.start()
         print(f"local Stripe on {api_base} (log: {log_path})", flush=True)
         yield
+    finally:
+        # Also when interrupted while it was still starting.
+        server.stop()
 
 
 def _webhook_url(host: str, port: int) -> str:
@@ -112,6 +117,8 @@ def _stripe_local(args: argparse.Namespace, settings: Settings) -> int:
     if settings.is_prod:
         print("billing-portal: `stripe-local` is refused when BILLING_ENV=prod", file=sys.stderr)
         return 2
+    from pathlib import Path
+
     from simulator.local_stripe.server import LocalStripeOptions, serve_local_stripe
 
     options = LocalStripeOptions(
@@ -119,6 +126,7 @@ def _stripe_local(args: argparse.Namespace, settings: Settings) -> int:
         webhook_secret=args.webhook_secret or settings.webhook_secret,
         stripe_mock_url=args.stripe_mock,
         api_version=args.api_version,
+        state_path=Path(args.state) if args.state else None,
         **({"billing_mode": args.billing_mode} if args.billing_mode else {}),
     )
     return serve_local_stripe(options, port=args.port)
@@ -329,12 +337,20 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     local.add_argument(
         "--billing-mode", choices=BILLING_MODES, help="the mode Checkout gives subscriptions"
     )
+    local.add_argument(
+        "--state",
+        default=LOCAL_STRIPE_STATE,
+        metavar="FILE",
+        help="keep the account in FILE between runs ('' keeps it in memory only)",
+    )
     handlers["stripe-local"] = _stripe_local
 
     bench = commands.add_parser("bench", help="measure each workload beside its floor")
     bench.add_argument("--seconds", type=float, help="measuring time per side")
     bench.add_argument("--rounds", type=int, help="alternations of floor and service")
-    bench.add_argument("--concurrency", type=int, help="requests in flight")
+    bench.add_argument(
+        "--concurrency", type=int, help="requests in flight (default: each workload's own)"
+    )
     bench.add_argument(
         "--warmup", dest="warmup_seconds", type=float, help="seconds before measuring"
     )
@@ -344,6 +360,15 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     bench.add_argument("--json", metavar="FILE", help="also write the results there (- = stdout)")
     bench.add_argument("--journeys", type=int, help="simulated customers")
     bench.add_argument("--journey-concurrency", type=int, help="journeys in flight")
+    bench.add_argument(
+        "--database-url",
+        help="a PostgreSQL server to run on, in a database of its own (default: SQLite files)",
+    )
+    bench.add_argument(
+        "--stripe-latency-ms",
+        type=float,
+        help="how late Stripe answers in the *_latency workloads (default 250)",
+    )
     handlers["bench"] = _bench
 
     simulate = commands.add_parser("simulate", help="run scripted customer journeys (QA)")

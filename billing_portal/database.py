@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from tortoise import Tortoise
+from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.context import TortoiseContext
 from tortoise.migrations.api import migrate as run_migrations
 from tortoise.migrations.autodetector import MigrationAutodetector
@@ -17,6 +18,7 @@ from services.connections import READ_CONNECTION, WRITE_CONNECTION, ReadRouter
 MODELS_MODULE = "services.models"
 MIGRATIONS_MODULE = "migrations"
 APP_LABEL = "models"
+POSTGRES_ENGINES = frozenset({"tortoise.backends.asyncpg", "tortoise.backends.psycopg"})
 
 
 def tortoise_config(database_url: str) -> dict[str, Any]:
@@ -41,6 +43,11 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
         "use_tz": True,
         "timezone": "UTC",
     }
+
+
+def is_postgres_url(database_url: str) -> bool:
+    """Whether the URL names a PostgreSQL server (which several instances may share)."""
+    return expand_db_url(database_url)["engine"] in POSTGRES_ENGINES
 
 
 def _connections(database_url: str) -> dict[str, str]:

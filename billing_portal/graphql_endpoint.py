@@ -17,7 +17,8 @@ body of `errors` with a contract code, under the status that says why:
 - 404 NOT_FOUND: GraphiQL asked for in prod.
 
 What the engine refuses (syntax, validation, the choice of the operation) stays a GraphQL answer
-with status 200, as the schema's errors always are.
+with status 200, as the schema's errors always are. GraphiQL is strawberry's page, loading its
+scripts from this service when they are installed (billing_portal.graphiql_assets).
 
 The hooks are strawberry's: `parse_http_body` decides what a request is, and `__call__` is where
 strawberry turns the `HTTPException`s it and this view raise into plain text, so that is where
@@ -30,6 +31,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -37,16 +40,28 @@ from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import Message, Receive, Scope, Send
+from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLRequestData
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types import ExecutionResult
+from strawberry.types.execution import SubscriptionExecutionResult
+from strawberry.types.unset import UnsetType
 
 from billing_portal.graphiql_assets import DEFAULT_ASSETS_DIR, graphiql_page
+from billing_portal.live_endpoint import LiveConnectionHandler, admit
 from resolvers.context import Context
 from schema.root import BillingSchema
 from services.container import Services
 from services.errors import ErrorCode
 
 ONLY_POST = "Send GraphQL operations with POST."
+# A WebSocket must say who it is this soon after it opens (strawberry closes it with 4408).
+CONNECTION_INIT_WAIT = timedelta(seconds=10)
+# One `billingChanged` is all an app needs; a few more for pages that subscribe per component.
+MAX_SUBSCRIPTIONS_PER_CONNECTION = 5
+# The outcome of a request answered without errors, beside the error codes.
+ANSWERED = "OK"
 ONLY_JSON = "Send the request as application/json in UTF-8."
 _OPERATION_NAME = re.compile(r"[_A-Za-z][_0-9A-Za-z]*")
 _UTF8 = frozenset({"utf-8", "utf8"})
@@ -141,9 +156,21 @@ def _graphql_request(payload: object) -> GraphQLRequestData:
     )
 
 
+def _outcome_code(result: ExecutionResult) -> str:
+    """`OK`, or the code of the first error (every error carries one: schema.errors)."""
+    if not result.errors:
+        return ANSWERED
+    code = (result.errors[0].extensions or {}).get("code")
+    return str(code) if code is not None else ErrorCode.INTERNAL_SERVER_ERROR
+
+
+def _refusal_code(exception: HTTPException) -> ErrorCode:
+    return ErrorCode.NOT_FOUND if exception.status_code == 404 else ErrorCode.BAD_USER_INPUT
+
+
 def _refusal(exception: HTTPException) -> Response:
     status = exception.status_code
-    code = ErrorCode.NOT_FOUND if status == 404 else ErrorCode.BAD_USER_INPUT
+    code = _refusal_code(exception)
     message = ONLY_POST if status == 405 else exception.reason
     error = {"message": message, "extensions": {"code": code.value}}
     headers = {"allow": "POST"} if status == 405 else None
@@ -151,20 +178,33 @@ def _refusal(exception: HTTPException) -> Response:
 
 
 class BillingGraphQL(GraphQL[Context, None]):
+    """Over HTTP (this module), and for subscriptions over a WebSocket
+    (billing_portal.live_endpoint), whose handshakes from pages on other origins than
+    `allowed_origins` are refused."""
+
+    graphql_transport_ws_handler_class = LiveConnectionHandler
+
     def __init__(
         self,
         services: Services,
         *,
         is_prod: bool,
         max_body_bytes: int,
+        ping_seconds: float,
+        allowed_origins: Sequence[str] = (),
         graphiql_assets: Path = DEFAULT_ASSETS_DIR,
     ) -> None:
         super().__init__(
             BillingSchema(private=is_prod),
             graphql_ide=None if is_prod else "graphiql",
             allow_queries_via_get=False,
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            connection_init_wait_timeout=CONNECTION_INIT_WAIT,
+            max_subscriptions_per_connection=MAX_SUBSCRIPTIONS_PER_CONNECTION,
+            allowed_origins=allowed_origins,
         )
         self.services = services
+        self.ping_seconds = ping_seconds
         self.max_body_bytes = max_body_bytes
         # Built once (served only outside prod): assets installed later count after a restart.
         self.graphiql_html = graphiql_page(graphiql_assets)
@@ -177,13 +217,38 @@ class BillingGraphQL(GraphQL[Context, None]):
             response = await self.run(Request(scope, _within(self.max_body_bytes, receive)))
         except HTTPException as exception:
             response = _refusal(exception)
+            self.services.metrics.graphql_request(None, _refusal_code(exception))
         await response(scope, receive, send)
+
+    async def execute_operation(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        request_data: GraphQLRequestData | list[GraphQLRequestData],
+        context: Context,
+        root_value: None,
+        sub_response: Response,
+    ) -> ExecutionResult | list[ExecutionResult] | SubscriptionExecutionResult:
+        """Counts each operation run over HTTP by the name the schema validated
+        (schema.operation_names) and the code of its first error."""
+        result = await super().execute_operation(
+            request, request_adapter, request_data, context, root_value, sub_response
+        )
+        if isinstance(result, ExecutionResult):  # batches and streams are refused before this
+            self.services.metrics.graphql_request(context.operation_name, _outcome_code(result))
+        return result
 
     async def render_graphql_ide(self, request: Request) -> Response:
         return HTMLResponse(self.graphiql_html)
 
     async def get_context(self, request: Any, response: Any) -> Context:
+        if isinstance(request, WebSocket):
+            return Context(request=request, response=None, services=self.services)
         return Context(request=request, response=response, services=self.services)
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        await admit(context, self.services.live)
+        return UnsetType()  # strawberry's UNSET: acknowledged without a payload
 
     async def parse_http_body(self, request: AsyncHTTPRequestAdapter) -> GraphQLRequestData:
         if request.method != "POST":

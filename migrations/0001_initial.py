@@ -4,6 +4,7 @@ import functools
 from json import dumps, loads
 from uuid import uuid4
 from tortoise import fields
+from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
     initial = True
@@ -213,13 +214,13 @@ class Migration(migrations.Migration):
                 ('created', fields.BigIntField(description="Stripe's event.created, unix seconds")),
                 ('livemode', fields.BooleanField(default=False)),
                 ('payload', fields.JSONField(encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
-                ('status', fields.CharField(db_index=True, description='processed|ignored|failed', max_length=16)),
+                ('status', fields.CharField(description='processed|ignored|failed', max_length=16)),
                 ('attempts', fields.IntField(default=0)),
                 ('error', fields.TextField(null=True, unique=False)),
                 ('received_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
                 ('processed_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
             ],
-            options={'table': 'stripe_events', 'app': 'models', 'pk_attr': 'id', 'table_description': 'Every accepted webhook event, stored once by id before it is applied.'},
+            options={'table': 'stripe_events', 'app': 'models', 'indexes': [Index(fields=['status', 'created'])], 'pk_attr': 'id', 'table_description': 'Every accepted webhook event, stored once by id before it is applied.'},
             bases=['Model'],
         ),
         ops.CreateModel(

@@ -7,16 +7,16 @@ from services.access_groups import AccessGroupView, GroupDefinition
 
 
 async def access_groups(context: Context) -> list[AccessGroupView]:
-    context.require_admin()
+    await context.require_admin()
     return await context.services.access_groups.all()
 
 
 async def save_access_group(context: Context, definition: GroupDefinition) -> AccessGroupView:
-    context.require_admin()
+    await context.require_admin()
     return await context.services.access_groups.save(definition)
 
 
 async def delete_access_group(context: Context, key: str) -> bool:
-    context.require_admin()
+    await context.require_admin()
     await context.services.access_groups.delete(key)
     return True

@@ -12,17 +12,17 @@ async def portal_block(context: Context, block_id: str) -> PortalBlockView | Non
 
 
 async def save_portal_block(context: Context, block: BlockInput) -> PortalBlockView:
-    context.require_admin()
+    await context.require_admin()
     return await context.services.blocks.save(block)
 
 
 async def portal_configuration(context: Context) -> StoredConfiguration | None:
-    context.require_admin()
+    await context.require_admin()
     return await context.services.configurations.current()
 
 
 async def configure_customer_portal(
     context: Context, options: PortalOptions
 ) -> StoredConfiguration:
-    context.require_admin()
+    await context.require_admin()
     return await context.services.configurations.configure(options)

@@ -25,6 +25,17 @@ class CheckoutMode(Enum):
     PAYMENT = "payment"
 
 
+@strawberry.enum(description="Where the customer pays.")
+class CheckoutUiMode(Enum):
+    HOSTED = strawberry.enum_value(
+        "hosted_page", description="On Stripe's page: send the browser to the session's url."
+    )
+    EMBEDDED = strawberry.enum_value(
+        "embedded_page",
+        description="In the app's page: Stripe.js mounts it with the session's clientSecret.",
+    )
+
+
 @strawberry.enum(description="A Customer Portal deep link into one task.")
 class PortalFlow(Enum):
     PAYMENT_METHOD_UPDATE = "payment_method_update"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import strawberry
 
-from schema.enums import AccessCondition, CheckoutMode, PortalFlow
+from schema.enums import AccessCondition, CheckoutMode, CheckoutUiMode, PortalFlow
 from schema.mapping import request_of, service_default
 from services.access_groups import MAX_KEY_LENGTH, MAX_PRODUCTS, GroupDefinition
 from services.checkout import CheckoutRequest
@@ -19,17 +19,36 @@ from services.portal_configuration import CANCELLATION_MODES, PortalOptions
 @strawberry.input(description="What to sell in a Stripe Checkout Session.")
 class CheckoutInput:
     price_id: str
-    success_url: str = strawberry.field(
-        description="Where Stripe sends the browser after payment ({CHECKOUT_SESSION_ID} allowed)."
+    success_url: str | None = strawberry.field(
+        default=None,
+        description=(
+            "HOSTED (required): where Stripe sends the browser after payment "
+            "({CHECKOUT_SESSION_ID} allowed)."
+        ),
     )
-    cancel_url: str
+    cancel_url: str | None = strawberry.field(
+        default=None, description="HOSTED (required): where Stripe's page goes back to."
+    )
+    return_url: str | None = strawberry.field(
+        default=None,
+        description=(
+            "EMBEDDED (required): where the embedded form sends the browser when it is done "
+            "({CHECKOUT_SESSION_ID} allowed)."
+        ),
+    )
     quantity: int | None = service_default(CheckoutRequest, "quantity")
     mode: CheckoutMode | None = CheckoutMode(service_default(CheckoutRequest, "mode"))
+    ui_mode: CheckoutUiMode | None = CheckoutUiMode(service_default(CheckoutRequest, "ui_mode"))
     allow_promotion_codes: bool | None = service_default(CheckoutRequest, "allow_promotion_codes")
     trial_days: int | None = None
 
     def request(self) -> CheckoutRequest:
-        return request_of(CheckoutRequest, self, mode=self.mode.value if self.mode else None)
+        return request_of(
+            CheckoutRequest,
+            self,
+            mode=self.mode.value if self.mode else None,
+            ui_mode=self.ui_mode.value if self.ui_mode else None,
+        )
 
 
 @strawberry.input(description="Exactly one of blockId and returnUrl.")

@@ -8,17 +8,20 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import AsyncGenerator, Callable, Iterable
 from typing import Any
 
 import strawberry
 from graphql.error import GraphQLError
+from strawberry.exceptions import MissingQueryError
 from strawberry.extensions import DisableIntrospection, ParserCache, SchemaExtension
-from strawberry.schema.exceptions import CannotGetOperationTypeError
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.schema.schema import StreamResult
 from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
+from strawberry.utils.aio import aclosing
 
-from resolvers import access_groups, catalog, portal_admin, sessions, viewer
+from resolvers import access_groups, catalog, live, portal_admin, sessions, viewer
 from schema.enums import AccessCondition
 from schema.errors import to_contract_error
 from schema.info import Info
@@ -31,6 +34,7 @@ from schema.inputs import (
 )
 from schema.limits import DOCUMENT_CACHE_SIZE, ComplexityLimits, token_limit
 from schema.mapping import copy_fields
+from schema.operation_names import ValidatedOperationName
 from schema.privacy import CachedValidation, PrivateNames, QuietExecutor, written_names
 from schema.types import (
     AccessGroup,
@@ -72,6 +76,10 @@ async def _create_checkout_session(info: Info, input: CheckoutInput) -> Checkout
     return copy_fields(CheckoutSession, session)
 
 
+async def _confirm_checkout(info: Info, session_id: strawberry.ID) -> Viewer:
+    return Viewer.of(await sessions.confirm_checkout(info.context, session_id))
+
+
 async def _create_portal_session(info: Info, input: PortalSessionInput) -> PortalSession:
     session = await sessions.create_portal_session(
         info.context,
@@ -106,6 +114,11 @@ async def _delete_access_group(info: Info, key: str) -> bool:
     return await access_groups.delete_access_group(info.context, key)
 
 
+async def _billing_changed(info: Info) -> AsyncGenerator[Viewer, None]:
+    async for user in live.billing_states(info.context):
+        yield Viewer.of(user)
+
+
 @strawberry.type
 class Query:
     viewer: Viewer = strawberry.field(
@@ -131,6 +144,15 @@ class Mutation:
         resolver=_create_checkout_session,
         description="A Stripe Checkout Session for the viewer (creates their customer once).",
     )
+    confirm_checkout: Viewer = strawberry.field(
+        resolver=_confirm_checkout,
+        description=(
+            "The viewer with the purchase of the Checkout Session the browser came back with "
+            "(the success URL's {CHECKOUT_SESSION_ID}), without waiting for Stripe's webhooks. "
+            "NOT_FOUND unless the session is the viewer's; BAD_USER_INPUT, changing nothing, for "
+            "a malformed id or a session that is open, expired or not paid yet."
+        ),
+    )
     create_portal_session: PortalSession = strawberry.field(
         resolver=_create_portal_session,
         description="A Customer Portal session for the viewer, who must have a billing account.",
@@ -148,6 +170,20 @@ class Mutation:
     delete_access_group: bool = strawberry.field(
         resolver=_delete_access_group,
         description="Delete an access group (admin); NOT_FOUND if there is none.",
+    )
+
+
+@strawberry.type(
+    description="Live updates, over the graphql-transport-ws WebSocket protocol at /graphql."
+)
+class LiveUpdates:
+    billing_changed: AsyncGenerator[Viewer, None] = strawberry.subscription(
+        resolver=_billing_changed,
+        description=(
+            "The viewer at once, then each time their billing changes (a webhook, a confirmed "
+            "Checkout, a sync); changes close together arrive once. The token goes in "
+            "connection_init's payload."
+        ),
     )
 
 
@@ -199,12 +235,14 @@ class BillingSchema(strawberry.Schema):
             ComplexityLimits,
             lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
             lambda: CachedValidation(hide_suggestions=private),
+            ValidatedOperationName,
         ]
         if private:
             extensions.append(DisableIntrospection)
         super().__init__(
             query=Query,
             mutation=Mutation,
+            subscription=LiveUpdates,
             extensions=extensions,
             execution_context_class=QuietExecutor if private else None,
         )
@@ -263,6 +301,42 @@ class BillingSchema(strawberry.Schema):
             result.errors = [to_contract_error(error, reword) for error in result.errors]
         return result
 
+    async def stream(
+        self,
+        query: str | None,
+        variable_values: dict[str, Any] | None = None,
+        context_value: Any | None = None,
+        root_value: Any | None = None,
+        operation_name: str | None = None,
+        operation_extensions: dict[str, Any] | None = None,
+        allowed_operation_types: Iterable[OperationType] | None = None,
+    ) -> StreamResult:
+        """The WebSocket's operations: subscriptions only (queries and mutations are POSTed,
+        under the endpoint's limits), every error with a contract code, as in `execute`."""
+        results = await super().stream(
+            query,
+            variable_values,
+            context_value,
+            root_value,
+            operation_name,
+            operation_extensions,
+            allowed_operation_types=(OperationType.SUBSCRIPTION,),
+        )
+        return self._with_contract_errors(results, self._rewording(query, variable_values))
+
+    @staticmethod
+    async def _with_contract_errors(
+        results: StreamResult, reword: Callable[[str], str] | None
+    ) -> StreamResult:
+        async with aclosing(results):
+            async for result in results:
+                if isinstance(result, ExecutionResult) and result.errors:
+                    result.errors = [
+                        to_contract_error(_as_request_error(error), reword)
+                        for error in result.errors
+                    ]
+                yield result
+
     def _rewording(
         self, query: str | None, variables: dict[str, Any] | None
     ) -> Callable[[str], str] | None:
@@ -274,6 +348,17 @@ class BillingSchema(strawberry.Schema):
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
         """Errors are logged where they are classified (schema.errors), not here again."""
+
+
+REQUEST_ERRORS = (CannotGetOperationTypeError, InvalidOperationTypeError, MissingQueryError)
+
+
+def _as_request_error(error: GraphQLError) -> GraphQLError:
+    """Strawberry wraps what is wrong with the request itself (no such operation, or one of a
+    kind the transport does not run) around its own exceptions: they are the caller's to fix."""
+    if isinstance(error.original_error, REQUEST_ERRORS):
+        return GraphQLError(error.message)
+    return error
 
 
 def schema_sdl() -> str:

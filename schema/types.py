@@ -78,7 +78,10 @@ class PortalBlock:
 @strawberry.type
 class CheckoutSession:
     id: str
-    url: str = strawberry.field(description="Send the browser here to pay.")
+    url: str | None = strawberry.field(description="HOSTED: send the browser here to pay.")
+    client_secret: str | None = strawberry.field(
+        description="EMBEDDED: what Stripe.js mounts the payment form with (keep it private)."
+    )
 
 
 @strawberry.type

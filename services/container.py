@@ -10,7 +10,11 @@ from services.access_groups import AccessGroups
 from services.auth import TokenVerifier
 from services.catalog import Catalog
 from services.checkout import CheckoutSessions
+from services.checkout_confirmation import CheckoutConfirmations
+from services.live_billing import LiveBilling
+from services.metrics import Metrics
 from services.mirror.sync import MirrorSync
+from services.notifications import BillingChanges
 from services.portal_blocks import PortalBlocks
 from services.portal_configuration import PortalConfigurations
 from services.portal_sessions import PortalSessions
@@ -26,6 +30,7 @@ class Services:
     users: BillingUsers
     catalog: Catalog
     checkout: CheckoutSessions
+    confirmations: CheckoutConfirmations
     portal: PortalSessions
     blocks: PortalBlocks
     configurations: PortalConfigurations
@@ -33,6 +38,10 @@ class Services:
     sync: MirrorSync
     access: Access
     access_groups: AccessGroups
+    changes: BillingChanges
+    live: LiveBilling
+    metrics: Metrics
 
     async def close(self) -> None:
+        await self.changes.close()
         await self.stripe.close()

@@ -76,6 +76,12 @@ class PortalBlocks:
         row = await _stored(block_id)
         return view_of(PortalBlockView, row) if row else None
 
+    @staticmethod
+    async def oldest() -> PortalBlockView | None:
+        """The first block saved: what a page shows when it was given no block of its own."""
+        row = await PortalBlock.all().order_by("created_at", "id").first()
+        return view_of(PortalBlockView, row) if row else None
+
 
 async def _stored(block_id: str) -> PortalBlock | None:
     """The block, or None for an unknown or malformed id (both are just "no such block")."""

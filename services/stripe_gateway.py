@@ -11,24 +11,33 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import ssl
+import time
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
+import aiohttp
 import httpx
 import stripe
 
+from services import stripe_endpoints
 from services.errors import PaymentProviderError, PaymentProviderUnavailable
+from services.metrics import NO_METRICS, Metrics
 
 if TYPE_CHECKING:
     from stripe._v1_services import V1Services
 
 T = TypeVar("T")
+Answer = TypeVar("Answer", bound=tuple[Any, int, Any])
 log = logging.getLogger(__name__)
 
 # A user waits for most Stripe calls: past this, an answer is worth less than a clear "try again".
 DEFAULT_DEADLINE_SECONDS = 10.0
 DEFAULT_MAX_NETWORK_RETRIES = 2
 DEFAULT_TIMEOUT_SECONDS = 20.0
+# Stripe calls in flight at once per instance (more wait for a connection): far above the request
+# rate Stripe allows one account, so only a runaway caller ever waits.
+DEFAULT_MAX_CONNECTIONS = 512
 MAX_LOGGED_MESSAGE_LENGTH = 200
 
 
@@ -52,8 +61,14 @@ def translate(error: stripe.StripeError) -> PaymentProviderError | PaymentProvid
     return PaymentProviderError("The payment provider refused the request.")
 
 
-class DeadlineHTTPXClient(stripe.HTTPXClient):
-    """stripe's httpx client, with one deadline over each request and all of its retries.
+class DeadlineHTTPClient(stripe.AIOHTTPClient):
+    """stripe's aiohttp client, with one deadline over each request and all of its retries.
+
+    aiohttp rather than the SDK's default httpx: httpcore's pool walks all its connections for
+    every request queued on it, and closes any connection that goes idle while it holds more than
+    its keep-alive count, so with a few hundred calls in flight the SDK spent more CPU on the pool
+    than on the calls and reconnected (a TLS handshake each) for most of them. aiohttp's pool
+    hands a connection over in constant time and keeps `connector`'s connections open.
 
     A Stripe that accepts connections and never answers would otherwise hold the caller for
     every attempt's full timeout plus the back-off between attempts. The deadline wraps the SDK's
@@ -64,19 +79,52 @@ class DeadlineHTTPXClient(stripe.HTTPXClient):
     key derived from what they create, so Stripe answers a repeat with the first object.
     """
 
-    def __init__(self, *, timeout_seconds: float, deadline_seconds: float) -> None:
+    def __init__(
+        self,
+        *,
+        timeout_seconds: float,
+        deadline_seconds: float,
+        connector: aiohttp.BaseConnector,
+        metrics: Metrics = NO_METRICS,
+    ) -> None:
         # One attempt never outlives the deadline (an attempt cut short by it is not retried).
-        super().__init__(timeout=min(timeout_seconds, deadline_seconds))
+        # The timeout bounds each wait for the network, as httpx's did; a total one would cancel
+        # the request's task just as the deadline does, and the two cancellations can hide the
+        # deadline's.
+        wait = min(timeout_seconds, deadline_seconds)
+        timeout = aiohttp.ClientTimeout(total=None, sock_connect=wait, sock_read=wait)
+        super().__init__(timeout=timeout, connector=connector)
         self.deadline_seconds = deadline_seconds
+        self._metrics = metrics
 
-    async def request_with_retries_async(self, *args: Any, **kwargs: Any) -> tuple[Any, int, Any]:
-        return await self._within_deadline(super().request_with_retries_async(*args, **kwargs))
+    async def request_with_retries_async(
+        self, method: str, url: str, *args: Any, **kwargs: Any
+    ) -> tuple[Any, int, Any]:
+        request = super().request_with_retries_async(method, url, *args, **kwargs)
+        return await self._timed(method, url, self._within_deadline(request))
 
     async def request_stream_with_retries_async(
-        self, *args: Any, **kwargs: Any
+        self, method: str, url: str, *args: Any, **kwargs: Any
     ) -> tuple[AsyncIterable[bytes], int, Any]:
-        request = super().request_stream_with_retries_async(*args, **kwargs)
-        return await self._within_deadline(request)
+        request = super().request_stream_with_retries_async(method, url, *args, **kwargs)
+        return await self._timed(method, url, self._within_deadline(request))
+
+    async def _timed(self, method: str, url: str, request: Awaitable[Answer]) -> Answer:
+        """Every request the SDK sends passes here, the pages it fetches on its own too, so
+        this is where each is counted and timed (its retries included)."""
+        started = time.perf_counter()
+        try:
+            answer = await request
+        except Exception:  # no answer at all (a request cancelled by its caller is not counted)
+            self._count(method, url, None, started)
+            raise
+        self._count(method, url, answer[1], started)
+        return answer
+
+    def _count(self, method: str, url: str, status: int | None, started: float) -> None:
+        seconds = time.perf_counter() - started
+        endpoint = stripe_endpoints.endpoint(method, url)
+        self._metrics.stripe_request(endpoint, stripe_endpoints.outcome(status), seconds)
 
     async def _within_deadline(self, request: Awaitable[T]) -> T:
         try:
@@ -98,17 +146,36 @@ class StripeGateway:
         max_network_retries: int = DEFAULT_MAX_NETWORK_RETRIES,
         timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS,
         deadline_seconds: float = DEFAULT_DEADLINE_SECONDS,
+        max_connections: int = DEFAULT_MAX_CONNECTIONS,
+        metrics: Metrics = NO_METRICS,
     ) -> None:
         self.api_base = api_base
-        self._http = DeadlineHTTPXClient(
-            timeout_seconds=timeout_seconds, deadline_seconds=deadline_seconds
-        )
-        self._client = stripe.StripeClient(
-            api_key,
-            base_addresses={"api": api_base, "files": api_base, "connect": api_base},
-            http_client=self._http,
-            max_network_retries=max_network_retries,
-        )
+
+        def connect() -> tuple[DeadlineHTTPClient, stripe.StripeClient]:
+            http = DeadlineHTTPClient(
+                timeout_seconds=timeout_seconds,
+                deadline_seconds=deadline_seconds,
+                connector=aiohttp.TCPConnector(limit=max_connections, ssl=_stripe_tls()),
+                metrics=metrics,
+            )
+            client = stripe.StripeClient(
+                api_key,
+                base_addresses={"api": api_base, "files": api_base, "connect": api_base},
+                http_client=http,
+                max_network_retries=max_network_retries,
+            )
+            return http, client
+
+        self._connect = connect
+        self._connected: tuple[DeadlineHTTPClient, stripe.StripeClient] | None = None
+
+    @property
+    def _client(self) -> stripe.StripeClient:
+        """Made on first use, inside the event loop that uses it: aiohttp's pool belongs to the
+        loop it was made in (and the app is built before its loop runs)."""
+        if self._connected is None:
+            self._connected = self._connect()
+        return self._connected[1]
 
     async def call(self, operation: Callable[[V1Services], Awaitable[T]]) -> T:
         """Run one Stripe API call and translate its failure into the contract's codes."""
@@ -168,4 +235,12 @@ class StripeGateway:
         return None
 
     async def close(self) -> None:
-        await self._http.close_async()  # type: ignore[no-untyped-call]
+        if self._connected is not None:
+            http, _ = self._connected
+            self._connected = None
+            await http.close_async()  # type: ignore[no-untyped-call]
+
+
+def _stripe_tls() -> ssl.SSLContext:
+    """Certificates checked against the SDK's own CA bundle, as its clients check them."""
+    return ssl.create_default_context(cafile=stripe.ca_bundle_path)

@@ -56,11 +56,7 @@ class RedirectPolicy:
             raise BadUserInput(f"{field} must point at an allowed host, not {host!r}.")
         if parsed.protocol == "https:":
             return url
-        if (
-            parsed.protocol == "http:"
-            and self.allow_loopback_http
-            and host in LOOPBACK_HOSTS
-        ):
+        if parsed.protocol == "http:" and self.allow_loopback_http and host in LOOPBACK_HOSTS:
             return url
         raise BadUserInput(f"{field} must be an https:// URL.")
 

@@ -9,18 +9,24 @@ from typing import Any
 
 from simulator.toolkit.graphql import GraphQLClient
 
-VIEWER_STATE = """
-query ViewerState {
-  viewer {
-    customerId
-    subscriptions { id status priceId productId planName quantity cancelAtPeriodEnd cancelAt
-                    currentPeriodEnd canceledAt trialEnd defaultPaymentMethod { brand last4 } }
-    hasActiveSubscription
-    defaultPaymentMethod { id brand last4 expMonth expYear }
-    invoices { id status amountDue amountPaid currency hostedInvoiceUrl }
-  }
+# What the app shows of the viewer's billing: after sign-in, and at Checkout's success page.
+BILLING_STATE = """
+fragment BillingState on Viewer {
+  customerId
+  subscriptions { id status priceId productId planName quantity cancelAtPeriodEnd cancelAt
+                  currentPeriodEnd canceledAt trialEnd defaultPaymentMethod { brand last4 } }
+  hasActiveSubscription
+  accessGroups
+  entitlements
+  defaultPaymentMethod { id brand last4 expMonth expYear }
+  invoices { id status amountDue amountPaid currency hostedInvoiceUrl }
 }
 """
+VIEWER_STATE = "query ViewerState { viewer { ...BillingState } }" + BILLING_STATE
+CONFIRM_CHECKOUT = (
+    "mutation ConfirmCheckout($sessionId: ID!) "
+    "{ confirmCheckout(sessionId: $sessionId) { ...BillingState } }" + BILLING_STATE
+)
 PLANS = "query Plans { plans { priceId productId name unitAmount currency interval } }"
 CREATE_CHECKOUT = """
 mutation Checkout($input: CheckoutInput!) { createCheckoutSession(input: $input) { id url } }
@@ -32,6 +38,9 @@ CONFIGURE_PORTAL = """
 mutation ConfigurePortal($input: PortalConfigurationInput!) {
   configureCustomerPortal(input: $input) { id updateSubscriptionPriceIds }
 }
+"""
+SAVE_ACCESS_GROUP = """
+mutation SaveAccessGroup($input: AccessGroupInput!) { saveAccessGroup(input: $input) { key } }
 """
 PORTAL_BLOCK = "query Block($id: ID!) { portalBlock(id: $id) { id title redirectUrl } }"
 CREATE_PORTAL = """
@@ -70,6 +79,15 @@ class AppUser:
         session: dict[str, Any] = data["createPortalSession"]
         return session
 
+    async def confirm_checkout(self, session_id: str) -> dict[str, Any]:
+        """At the success page: the viewer once the session the browser came back with is in
+        their billing."""
+        data = await self._graphql.data(
+            "ConfirmCheckout", CONFIRM_CHECKOUT, {"sessionId": session_id}
+        )
+        viewer: dict[str, Any] = data["confirmCheckout"]
+        return viewer
+
     async def viewer(self) -> dict[str, Any]:
         data = await self._graphql.data("ViewerState", VIEWER_STATE)
         viewer: dict[str, Any] = data["viewer"]
@@ -105,3 +123,9 @@ class AppAdmin:
         )
         block: dict[str, Any] = data["savePortalBlock"]
         return block
+
+    async def save_access_group(
+        self, key: str, name: str, condition: str, product_ids: list[str]
+    ) -> None:
+        group = {"key": key, "name": name, "condition": condition, "productIds": product_ids}
+        await self._graphql.data("SaveAccessGroup", SAVE_ACCESS_GROUP, {"input": group})

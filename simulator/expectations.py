@@ -8,6 +8,7 @@ began, ids as roles), so a comparison is one dict equality and a failure reads a
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -37,6 +38,10 @@ class State:
     card: str | None = None
     subscription_card: str | None = None
     invoices: tuple[str, ...] = ()
+    # The access groups the viewer is in (simulator.access names), and the lookup keys of
+    # the Stripe features they are entitled to, both in order.
+    access_groups: tuple[str, ...] = ("visitors",)
+    entitlements: tuple[str, ...] = ()
 
     def but(self, **changes: Any) -> State:
         return dataclasses.replace(self, **changes)
@@ -92,8 +97,10 @@ def observe(
     catalog: dict[str, CatalogPrice],
     roles: Roles,
     clock: SimClock,
+    access_groups: Mapping[str, str],
 ) -> State:
-    """Read a `viewer` answer into a State, naming everything the way the scripts do."""
+    """Read a `viewer` answer into a State, naming everything the way the scripts do; only
+    this run's access groups (by their key in `access_groups`) are the journey's."""
     subscriptions = viewer.get("subscriptions") or []
     method = viewer.get("defaultPaymentMethod")
     invoices = tuple(
@@ -107,6 +114,14 @@ def observe(
         active=bool(viewer.get("hasActiveSubscription")),
         card=_card(method) if method else None,
         invoices=invoices,
+        access_groups=tuple(
+            sorted(
+                access_groups[key]
+                for key in viewer.get("accessGroups") or []
+                if key in access_groups
+            )
+        ),
+        entitlements=tuple(viewer.get("entitlements") or []),
     )
     if not subscriptions:
         return base

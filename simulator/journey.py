@@ -7,14 +7,15 @@ back to the right page) fail the step with a sentence saying what went wrong.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
 from simulator.app_users import AppUser
 from simulator.naming import Roles
 from simulator.stripe_side.catalog import CARDS, CatalogPrice
+from simulator.stripe_side.clock import DAY
 from simulator.stripe_side.customer import StripeCustomer
 from simulator.stripe_side.pages import CheckoutPage, PortalVisit
 from simulator.stripe_side.settings import MissingPaymentMethod
@@ -39,6 +40,8 @@ class Journey:
     catalog: dict[str, CatalogPrice]
     block_id: str
     redirect_url: str
+    # The service's key of each access group the admin saved, to the name the scripts use.
+    access_groups: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def roles(self) -> Roles:
@@ -186,6 +189,20 @@ async def payment_retry_fails(journey: Journey) -> None:
 async def payment_retries_run_out(journey: Journey) -> None:
     """Every remaining retry comes due and fails; the account's final action follows."""
     await journey.stripe_customer.exhaust_payment_retries()
+
+
+async def refunded_in_full(journey: Journey) -> None:
+    """The merchant refunds the latest one-time purchase in full (in Stripe's Dashboard)."""
+    await journey.stripe_customer.refund_purchase()
+
+
+def days_pass(days: int) -> Action:
+    """Time goes by with nothing happening in Stripe."""
+
+    async def act(journey: Journey) -> None:
+        await journey.stripe_customer.time_passes(days * DAY)
+
+    return act
 
 
 async def card_declined_at_renewal(journey: Journey) -> None:

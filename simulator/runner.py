@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import httpx
 
+from simulator.access import ACCESS_GROUPS, group_keys
 from simulator.app_users import AppAdmin, AppUser
 from simulator.billing_modes import DEFAULT_BILLING_MODE, BillingMode
 from simulator.expectations import differences, observe
@@ -27,6 +28,7 @@ from simulator.scenarios import SCENARIOS, Scenario, Step
 from simulator.stripe_side.api import StripeApi, StripeRequestRejected
 from simulator.stripe_side.api_recorder import recording
 from simulator.stripe_side.api_versions import BASIL, well_formed
+from simulator.stripe_side.checkout_line_items import CheckoutLineItems
 from simulator.stripe_side.portal_configurations import PortalConfigurations, PortalRefused
 from simulator.stripe_side.settings import BillingSettings
 from simulator.stripe_side.side import StripeSide
@@ -167,12 +169,19 @@ class Stage:
 
     async def set_up(self) -> str:
         """Publish the catalog, then, as an admin, configure the portal (customers may switch
-        between the recurring prices) and save the portal block; returns the block's id."""
+        between the recurring prices), save the access groups and the portal block; returns
+        the block's id."""
         published = await self.side.publish_catalog()
         if published.problems:
             raise SetupFailed(f"publishing the catalog: {published.problems[0]}")
         recurring = [entry.price_id for entry in self.side.catalog.values() if entry.recurring]
         await self.admin().configure_customer_portal(recurring)
+        keys = group_keys(self.namespace)
+        for plan in ACCESS_GROUPS:
+            products = [self.side.catalog[role].product_id for role in plan.products]
+            await self.admin().save_access_group(
+                keys[plan.name], plan.title, plan.condition, products
+            )
         redirect_url = self.config.redirect_url
         block = await self.admin().save_portal_block(BLOCK_TITLE, redirect_url)
         if block["redirectUrl"] != redirect_url:
@@ -196,6 +205,7 @@ class Stage:
             catalog=self.side.catalog,
             block_id=block_id,
             redirect_url=self.config.redirect_url,
+            access_groups={key: name for name, key in group_keys(self.namespace).items()},
         )
 
 
@@ -210,10 +220,14 @@ async def _stage(config: SimulationConfig) -> AsyncIterator[Stage]:
     async with AsyncExitStack() as stack:
         mock_url = await stack.enter_async_context(stripe_mock_at(config.stripe_mock_url))
         portal_configurations = PortalConfigurations()
+        line_items = CheckoutLineItems()
         if config.target is None:
             # The in-process service's Stripe calls pass the recorder, which remembers what
-            # stripe-mock forgets: the portal configuration each portal session shows.
-            stripe_url = await stack.enter_async_context(recording(mock_url, portal_configurations))
+            # stripe-mock forgets: the portal configuration each portal session shows, and
+            # what each Checkout Session sold.
+            stripe_url = await stack.enter_async_context(
+                recording(mock_url, portal_configurations, line_items)
+            )
             target = await stack.enter_async_context(
                 in_process_service(
                     stripe_url, config.database_url, manage_database=config.manage_database
@@ -245,6 +259,7 @@ async def _stage(config: SimulationConfig) -> AsyncIterator[Stage]:
             namespace,
             billing_mode=config.billing_mode,
             portal_configurations=portal_configurations,
+            line_items=line_items,
         )
         yield Stage(config, namespace, target, side, http)
 
@@ -280,6 +295,7 @@ async def _run_step(journey: Journey, step: Step) -> StepResult:
                 catalog=journey.catalog,
                 roles=journey.roles,
                 clock=journey.stripe_customer.clock,
+                access_groups=journey.access_groups,
             )
             failures += differences(step.expect, observed)
         except EXPECTED_FAILURES as error:

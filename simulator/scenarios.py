@@ -20,10 +20,12 @@ from simulator.journey import (
     cancel_in_portal,
     card_declined_at_renewal,
     change_quantity_in_portal,
+    days_pass,
     draft_hour_passes,
     payment_retries_run_out,
     payment_retry_fails,
     period_ends_with_a_draft_invoice,
+    refunded_in_full,
     renew_in_portal,
     start_trial_without_card,
     subscribe,
@@ -62,7 +64,20 @@ OFFERS = build_catalog("offers")
 BASIC, PRO, SETUP = OFFERS["basic"], OFFERS["pro"], OFFERS["setup"]
 VISA, MASTERCARD = CARDS["visa"], CARDS["mastercard"]
 
-on_basic = subscribed(BASIC, VISA)
+# What the viewer's purchases open to them: the access groups the admin saved (simulator.access;
+# PAST_DUE_GRACE_DAYS is 0, so a past-due subscription counts for nothing), and the Stripe
+# features Basic (reports) and Pro (reports, priority support) entitle them to, which Stripe
+# keeps until a subscription ends.
+NOTHING_BOUGHT = {"access_groups": ("visitors",), "entitlements": ()}
+BASIC_ACCESS = {"access_groups": ("subscribers",), "entitlements": ("reports",)}
+PRO_ACCESS = {
+    "access_groups": ("pro-members", "subscribers"),
+    "entitlements": ("priority-support", "reports"),
+}
+LAPSED = NOTHING_BOUGHT["access_groups"]
+SETUP_BOUGHT = ("setup-buyers",)
+
+on_basic = subscribed(BASIC, VISA).but(**BASIC_ACCESS)
 # Either billing mode: scheduled to end at the period end (classic says so with
 # cancel_at_period_end, flexible only with cancel_at), and a right app says so in both.
 on_basic_cancelling = on_basic.but(cancel_at_period_end=True, cancel_at_day=30, canceled_on_day=1)
@@ -72,19 +87,29 @@ on_basic_new_card = on_basic.but(card=MASTERCARD.label)
 # The portal configuration the service saves prorates changes onto the next invoice
 # (create_prorations): a change shows no invoice of its own.
 HALFWAY = Fraction(1, 2)
-on_pro = on_basic.but(plan=PRO.nickname)
+on_pro = on_basic.but(plan=PRO.nickname, **PRO_ACCESS)
 on_three_seats = on_basic.but(quantity=3)
 past_due = on_basic.but(
     status="PAST_DUE",
     active=False,
     period_end_day=60,
     invoices=(invoice("open", 900), *on_basic.invoices),
+    access_groups=LAPSED,
 )
-trialing = subscribed(PRO, VISA, trial_days=14)
+trialing = subscribed(PRO, VISA, trial_days=14).but(**PRO_ACCESS)
 # A renewal's draft invoice is not the customer's to see: only the finalized one is listed.
 renewing_on_draft = on_basic.but(period_end_day=60)
 renewed = on_basic.but(period_end_day=60, invoices=(invoice("paid", 900), *on_basic.invoices))
 trialing_without_card = trialing.but(card=None, subscription_card=None)
+
+setup_bought = State(
+    invoices=(invoice("paid", SETUP.unit_amount, SETUP.currency),), access_groups=SETUP_BOUGHT
+)
+on_pro_after_setup = subscribed(PRO, VISA).but(
+    access_groups=("pro-members", "pro-with-setup", "setup-buyers", "subscribers"),
+    entitlements=PRO_ACCESS["entitlements"],
+    invoices=(invoice("paid", PRO.unit_amount), *setup_bought.invoices),
+)
 
 # The opening of every dunning journey: a Basic subscriber whose first renewal is declined.
 declined_at_renewal = (
@@ -120,7 +145,7 @@ SCENARIOS: dict[str, Scenario] = {
                 Step(
                     "reaches the end of the paid period",
                     billing_period_ends,
-                    on_basic_cancelling.but(status="CANCELED", active=False),
+                    on_basic_cancelling.but(status="CANCELED", active=False, **NOTHING_BOUGHT),
                 ),
             ),
         ),
@@ -263,7 +288,7 @@ SCENARIOS: dict[str, Scenario] = {
                 Step(
                     "has the last retries declined, and is canceled",
                     payment_retries_run_out,
-                    past_due.but(status="CANCELED", canceled_on_day=45),
+                    past_due.but(status="CANCELED", canceled_on_day=45, entitlements=()),
                 ),
             ),
             BillingSettings(after_final_retry="cancel"),
@@ -295,7 +320,7 @@ SCENARIOS: dict[str, Scenario] = {
                 Step(
                     "reaches the end of the trial without a card",
                     trial_ends,
-                    trialing_without_card.but(status="PAUSED", active=False),
+                    trialing_without_card.but(status="PAUSED", active=False, access_groups=LAPSED),
                 ),
             ),
         ),
@@ -307,7 +332,9 @@ SCENARIOS: dict[str, Scenario] = {
                 Step(
                     "reaches the end of the trial without a card",
                     trial_ends,
-                    trialing_without_card.but(status="CANCELED", active=False, canceled_on_day=14),
+                    trialing_without_card.but(
+                        status="CANCELED", active=False, canceled_on_day=14, **NOTHING_BOUGHT
+                    ),
                 ),
             ),
         ),
@@ -323,6 +350,7 @@ SCENARIOS: dict[str, Scenario] = {
                     trialing_without_card.but(
                         status="PAST_DUE",
                         active=False,
+                        access_groups=LAPSED,
                         period_end_day=44,
                         invoices=(invoice("open", 2900), *trialing_without_card.invoices),
                     ),
@@ -340,12 +368,23 @@ SCENARIOS: dict[str, Scenario] = {
         Scenario(
             "one_time_purchase",
             "Buys the one-time setup session: one paid invoice, nothing recurring or active, no "
-            "card kept.",
+            "card kept; the purchase opens its group for good.",
             (
+                Step("buys the setup session once", buy_once("setup"), setup_bought),
+                Step("still has it a month later", days_pass(30), setup_bought),
+            ),
+        ),
+        Scenario(
+            "refund_ends_one_time_purchase",
+            "Buys the setup session, then Pro; the setup session is refunded in full, which ends "
+            "that purchase (REFUND_ENDS_PURCHASE) and leaves Pro.",
+            (
+                Step("buys the setup session once", buy_once("setup"), setup_bought),
+                Step("subscribes to Pro with a Visa card", subscribe("pro"), on_pro_after_setup),
                 Step(
-                    "buys the setup session once",
-                    buy_once("setup"),
-                    State(invoices=(invoice("paid", SETUP.unit_amount, SETUP.currency),)),
+                    "has the setup session refunded in full",
+                    refunded_in_full,
+                    on_pro_after_setup.but(access_groups=PRO_ACCESS["access_groups"]),
                 ),
             ),
         ),
@@ -357,7 +396,9 @@ SCENARIOS: dict[str, Scenario] = {
                 Step(
                     "cancels immediately in the portal",
                     cancel_in_portal(at_period_end=False),
-                    on_basic.but(status="CANCELED", active=False, canceled_on_day=1),
+                    on_basic.but(
+                        status="CANCELED", active=False, canceled_on_day=1, **NOTHING_BOUGHT
+                    ),
                 ),
             ),
         ),

@@ -23,6 +23,7 @@ from services.stripe_gateway import StripeGateway
 from simulator.toolkit.stripe_mock import StripeMockServer, StripeMockUnavailable
 from simulator.toolkit.tokens import TokenMinter
 from tests.support import (
+    app_client,
     configured_postgres_url,
     create_postgres_database,
     drop_postgres_database,
@@ -139,9 +140,9 @@ async def client(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
 
 
 @pytest.fixture
-async def prod_client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    """A client of the app as prod configures it, on the same stripe-mock and database."""
-    prod = load_settings(
+def prod_settings(settings: Settings) -> Settings:
+    """Settings as prod has them, on the same stripe-mock and database."""
+    return load_settings(
         billing_env="prod",
         database_url=settings.database_url,
         stripe_api_base=settings.api_base,
@@ -150,13 +151,13 @@ async def prod_client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
         auth_jwt_secret="a-long-production-secret-of-32-bytes",
         allowed_redirect_hosts="app.example.com",
     )
-    app = create_app(prod, manage_database=False)
-    try:
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
-            yield http
-    finally:
-        await app.state.services.close()
+
+
+@pytest.fixture
+async def prod_client(prod_settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of the app as prod configures it, on the same stripe-mock and database."""
+    async with app_client(prod_settings) as http:
+        yield http
 
 
 @pytest.fixture

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import sys
 import uuid
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any, NoReturn
 
 import asyncpg
 import httpx
 import pytest
 
+from billing_portal.app import create_app
+from billing_portal.settings import Settings
 from simulator.toolkit.graphql import GraphQLClient
 from simulator.toolkit.graphql import error_codes as error_codes
 
@@ -68,3 +75,47 @@ async def graphql(
     assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()
     return body
+
+
+@asynccontextmanager
+async def app_client(settings: Settings, **options: Any) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of an app of its own that `settings` configure (on the suite's database),
+    its services closed afterwards; `options` go to `create_app`."""
+    app = create_app(settings, manage_database=False, **options)
+    try:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+            yield http
+    finally:
+        await app.state.services.close()
+
+
+@asynccontextmanager
+async def serving_process(
+    port: int, cwd: Path, environment: Mapping[str, str]
+) -> AsyncIterator[None]:
+    """`billing-portal serve --port <port>` as an operator starts it, stopped (SIGTERM) after."""
+    server = await asyncio.create_subprocess_exec(
+        *(sys.executable, "-m", "billing_portal.cli", "serve", "--port", str(port)),
+        cwd=cwd,
+        env=dict(environment),
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    try:
+        yield
+    finally:
+        server.terminate()
+        await asyncio.wait_for(server.wait(), timeout=30)
+
+
+async def first_answer(
+    http: httpx.AsyncClient, path: str, attempts: int = 200, pause: float = 0.05
+) -> httpx.Response:
+    """The first answer to `path` from a server still starting up."""
+    for _ in range(attempts):
+        try:
+            return await http.get(path)
+        except httpx.TransportError:
+            await asyncio.sleep(pause)
+    raise AssertionError(f"the server never answered {path}")

@@ -1,4 +1,5 @@
-"""The demo's routes: its static page, what the page needs to know, and its sign-in stand-in.
+"""The demo's routes: its static page, what the page needs to know (the demo users, the Stripe it
+runs against, the portal block to show), and its sign-in stand-in.
 
 `POST /demo/token` gives a browser a token for a demo user of its choice, exactly what
 `billing-portal token` gives a terminal: the app mounts these routes only outside prod. It takes
@@ -17,8 +18,11 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from billing_portal.demo.seed import DemoSeed
 from billing_portal.demo.users import DEMO_USERS, DEMO_USERS_BY_ID
 from billing_portal.settings import Settings
+from services.container import Services
+from services.errors import ServiceError
 from services.urls import LOOPBACK_HOSTS
 from simulator.toolkit.tokens import TOKEN_TTL_SECONDS, TokenMinter
 
@@ -36,15 +40,24 @@ def stripe_is_local(api_base: str) -> bool:
     return ada_url.URL(api_base).hostname in LOOPBACK_HOSTS
 
 
-def demo_routes(settings: Settings) -> list[BaseRoute]:
+def demo_routes(settings: Settings, services: Services) -> list[BaseRoute]:
     minter = TokenMinter(settings.jwt_secret, settings.auth_jwt_audience, settings.auth_jwt_issuer)
-    config = {
+    seed = DemoSeed(services)
+    page_config = {
         "users": [user.public() for user in DEMO_USERS],
         "stripe": {"local": stripe_is_local(settings.api_base), "apiBase": settings.api_base},
     }
 
-    async def demo_config(_: Request) -> Response:
-        return JSONResponse(config)
+    async def demo_config(request: Request) -> Response:
+        """The page's configuration, as a host app would build it into its pages. The portal
+        block returns to this page at the address it was asked for."""
+        try:
+            block_id, problem = await seed.portal_block_id(f"{request.base_url}demo/"), None
+        except ServiceError as error:
+            block_id, problem = None, f"The demo portal block could not be saved: {error}"
+        return JSONResponse(
+            {**page_config, "portalBlockId": block_id, "portalBlockProblem": problem}
+        )
 
     async def demo_token(request: Request) -> Response:
         media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()

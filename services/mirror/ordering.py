@@ -40,6 +40,26 @@ by its own family.
 (the fetched state already includes them) and loses to every event of the last minute, whose
 own snapshots then converge among themselves; the margin absorbs clock skew between Stripe and
 this host.
+
+A Checkout Session the browser came back with (`confirmCheckout`) is fetched by id with what it
+bought expanded, and written before its events may have arrived, so its snapshots must neither
+undo an event the mirror already holds that is newer than the fetch, nor keep out one that comes
+later, nor be undone by a late event that the fetch already includes. This host's clock cannot
+place the fetch among events: it is skewed from Stripe's, and the simulated Stripes keep a time
+line of their own. The snapshots themselves can: the latest moment they record as past
+(`created`, a subscription's start, period start, trial start, cancellation and end, an
+invoice's status transitions) is Stripe's own time, no later than the fetch. A fetched
+snapshot takes the version (that second, CHANGED rank with its own state rank, ""):
+- an event of an earlier second is already in the fetched state, and loses to it: a
+  `customer.subscription.created` still `incomplete` that arrives late does not take back the
+  plan just paid for;
+- an event of a later second wins, so a fetched snapshot never blocks a newer change;
+- an event of the same second is ordered against it by the life cycle, as events of one second
+  are among themselves, and wins a full tie (the empty event id sorts first): same stage, same
+  state.
+Fetching the same objects again gives the same version, so a second confirmation writes nothing.
+A change that records no moment of its own (a scheduled cancellation's flag) is not missed
+either: its event is of a later second than the moments the snapshot records, and replaces it.
 """
 
 from __future__ import annotations
@@ -73,6 +93,12 @@ def sync_version(fetch_started: int) -> Version:
     return Version(
         created=fetch_started - SYNC_MARGIN_SECONDS, rank=Phase.SYNC * PHASE_WEIGHT, event_id=""
     )
+
+
+def fetched_version(recorded: int, state_rank: int) -> Version:
+    """The version of a snapshot fetched by id whose objects record `recorded` as their latest
+    moment (see the module)."""
+    return event_version(created=recorded, event_id="", phase=Phase.CHANGED, state_rank=state_rank)
 
 
 def embedded_version(carrier: Version, state_rank: int) -> Version:

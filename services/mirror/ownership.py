@@ -29,8 +29,6 @@ from services.sql import instant, placeholders
 MAX_PAST_DUE_GRACE_DAYS = 365
 ENTITLED_STATUSES = ("active", "trialing")
 PAST_DUE = "past_due"
-# The statuses the rule may count; any other never entitles, whatever the policy.
-_CANDIDATE_STATUSES = (*ENTITLED_STATUSES, PAST_DUE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,13 +71,15 @@ def counts(holding: Holding, policy: OwnershipPolicy, now: datetime) -> bool:
 async def holdings(customer_id: str) -> list[Holding]:
     """Everything the customer holds that the rule may count, in one statement."""
     connection = read_connection(Subscription)
+    # The statuses the rule may count; any other never counts, whatever the policy.
+    candidates = (*ENTITLED_STATUSES, PAST_DUE)
     # Markers are numbered in the order they appear: SQLite binds `?` by position.
-    customer, *statuses, buyer = placeholders(connection, 2 + len(_CANDIDATE_STATUSES))
+    customer, *statuses, buyer = placeholders(connection, 2 + len(candidates))
     rows = await connection.execute_query_dict(
         f'{_SUBSCRIPTIONS} WHERE subscription."customer_id" = {customer} '
         f'AND subscription."status" IN ({", ".join(statuses)}) '
         f'UNION ALL {_PURCHASES} WHERE purchase."customer_id" = {buyer} AND purchase."paid"',
-        [customer_id, *_CANDIDATE_STATUSES, customer_id],
+        [customer_id, *candidates, customer_id],
     )
     return [_holding(row) for row in rows]
 
@@ -99,7 +99,9 @@ _SUBSCRIPTIONS = (
     'SELECT COALESCE(subscription."product_id", price."product_id") AS "product_id", '  # noqa: S608
     'subscription."price_id" AS "price_id", subscription."status" AS "status", '
     f'(SELECT MIN(invoice."finalized_at") FROM "{Invoice._meta.db_table}" AS invoice '
-    'WHERE invoice."subscription_id" = subscription."id" AND invoice."status" = \'open\') '
+    # The customer's own invoices, through their index, then the subscription's open ones.
+    'WHERE invoice."customer_id" = subscription."customer_id" '
+    'AND invoice."subscription_id" = subscription."id" AND invoice."status" = \'open\') '
     'AS "past_due_since", FALSE AS "refunded" '
     f'FROM "{Subscription._meta.db_table}" AS subscription '
     f'LEFT JOIN "{Price._meta.db_table}" AS price ON price."id" = subscription."price_id"'

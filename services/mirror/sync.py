@@ -34,6 +34,7 @@ from services.mirror.handlers.payment_methods import PAYMENT_METHODS
 from services.mirror.handlers.subscriptions import SUBSCRIPTIONS
 from services.mirror.ordering import Phase, Version, sync_version
 from services.mirror.product_features import store_product_features
+from services.notifications import BillingChanges
 from services.stripe_gateway import StripeGateway
 
 if TYPE_CHECKING:
@@ -51,8 +52,13 @@ class SyncReport:
 
 
 class MirrorSync:
-    def __init__(self, stripe_gateway: StripeGateway) -> None:
+    """`changes` hears, once a run is over, whose billing it stored (whether or not it changed)."""
+
+    def __init__(
+        self, stripe_gateway: StripeGateway, changes: BillingChanges | None = None
+    ) -> None:
         self._stripe = stripe_gateway
+        self._changes = changes if changes is not None else BillingChanges()
 
     async def run(
         self, *, customer_id: str | None = None, progress: Progress | None = None
@@ -82,6 +88,7 @@ class MirrorSync:
             if is_one_time_purchase(session):
                 await run.store("one_time_purchases", CHECKOUT_SESSIONS, session)
         await run.store_all("charges", CHARGES, lambda v1: v1.charges.list_async(_page(**owner)))
+        self._changes.publish(run.owners)
         return SyncReport(dict(run.stored))
 
     async def active_catalog(self) -> SyncReport:
@@ -113,6 +120,7 @@ class _Run:
         self.version = version
         self.progress = progress
         self.stored: Counter[str] = Counter()
+        self.owners: set[str] = set()
 
     def each(
         self, first_page: Callable[[V1Services], Awaitable[Any]]
@@ -124,6 +132,7 @@ class _Run:
         completed = await family.complete(self.gateway, snapshot)
         async with in_transaction(WRITE_CONNECTION) as connection:
             await family.apply(connection, completed, self.version, Phase.SYNC)
+        self.owners.update(family.owners(completed))
         self._count(kind)
 
     def _count(self, kind: str, stored: int = 1) -> None:

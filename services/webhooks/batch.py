@@ -4,8 +4,7 @@ Every event is stored and applied inside its savepoint: when its handler fails, 
 to the savepoint takes back that event's writes only, and the event is then recorded as
 `failed` (with its error) in a savepoint of its own. The other events of the batch are not
 touched, and the batch commits once for all of them. An event that cannot even be recorded
-is `EventNotStored`; a batch whose commit fails stores nothing, and every event in it is
-`EventNotStored`, so that nothing is acknowledged that is not stored.
+is `EventNotStored`; a batch whose commit fails stores nothing, and raises.
 
 One event delivered twice within a batch is applied once; its copies share its fate.
 """
@@ -57,16 +56,19 @@ class Delivery:
 
 
 async def commit_batch(deliveries: Sequence[Delivery]) -> list[Result]:
-    """Apply `deliveries` in one transaction of the event log's database; one result each."""
+    """Apply `deliveries` in one transaction of the event log's database; one result each.
+
+    Raises when the transaction as a whole fails (and then stores nothing).
+    """
     client = StripeEvent._meta.db
     try:
         if client.capabilities.dialect == "sqlite":
             return await in_one_hop(client, lambda connection: apply_batch(connection, deliveries))
         async with in_transaction(client.connection_name) as connection:
             return await apply_batch(connection, deliveries)
-    except Exception as error:
+    except Exception:
         logger.exception("a webhook batch did not commit", extra={"events": len(deliveries)})
-        return [EventNotStored(str(error)) for _ in deliveries]
+        raise
 
 
 async def apply_batch(
@@ -89,14 +91,26 @@ async def apply_batch(
 @asynccontextmanager
 async def savepoint(connection: BaseDBAsyncClient) -> AsyncIterator[None]:
     """The block's writes, or none of them when it raises (the transaction goes on)."""
-    await connection.execute_query(f"SAVEPOINT {SAVEPOINT}")
+    await _control(connection, f"SAVEPOINT {SAVEPOINT}")
     try:
         yield
     except BaseException:
-        await connection.execute_query(f"ROLLBACK TO SAVEPOINT {SAVEPOINT}")
-        await connection.execute_query(f"RELEASE SAVEPOINT {SAVEPOINT}")
+        await _control(
+            connection, f"ROLLBACK TO SAVEPOINT {SAVEPOINT}; RELEASE SAVEPOINT {SAVEPOINT}"
+        )
         raise
-    await connection.execute_query(f"RELEASE SAVEPOINT {SAVEPOINT}")
+    await _control(connection, f"RELEASE SAVEPOINT {SAVEPOINT}")
+
+
+async def _control(connection: BaseDBAsyncClient, *statements: str) -> None:
+    """Transaction control statements. PostgreSQL gets them as one plain query (one round trip,
+    nothing to prepare: asyncpg prepares a parameterised query first, which for these costs
+    several times the statement itself); SQLite runs them one by one on its own thread."""
+    if connection.capabilities.dialect == "postgres":
+        await connection.execute_script("; ".join(statements))
+        return
+    for statement in statements:
+        await connection.execute_query(statement)
 
 
 async def _apply_one(connection: BaseDBAsyncClient, delivery: Delivery) -> Result:

@@ -17,6 +17,8 @@ class Event:
     livemode: bool
     snapshot: Snapshot
     payload: dict[str, Any]
+    body: str | None = None
+    """The JSON text as delivered, when the event came over HTTP: the log stores it as it is."""
 
     @property
     def object_id(self) -> str | None:
@@ -24,8 +26,9 @@ class Event:
         return value if isinstance(value, str) else None
 
 
-def parse_event(payload: Any) -> Event:
-    """The envelope of a v1 snapshot event; anything else is refused as malformed."""
+def parse_event(payload: Any, body: str | None = None) -> Event:
+    """The envelope of a v1 snapshot event (`body`: its JSON text, when at hand); anything else
+    is refused as malformed."""
     if not isinstance(payload, dict) or payload.get("object") != "event":
         raise WebhookRejected("the body is not a Stripe event")
     event_id, event_type, created = payload.get("id"), payload.get("type"), payload.get("created")
@@ -44,4 +47,5 @@ def parse_event(payload: Any) -> Event:
         livemode=payload.get("livemode") is True,
         snapshot=snapshot,
         payload=payload,
+        body=body,
     )

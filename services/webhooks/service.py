@@ -16,11 +16,13 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+from services.metrics import NO_METRICS, Metrics
 from services.mirror import FAMILIES, Family, Phase, Snapshot, phase_of
+from services.notifications import BillingChanges
 from services.stripe_gateway import StripeGateway
 from services.webhooks import log as event_log
 from services.webhooks.batch import Delivery, Outcome, Result, commit_batch
-from services.webhooks.errors import EventNotStored
+from services.webhooks.errors import EventNotStored, WebhookRejected
 from services.webhooks.events import Event, parse_event
 from services.webhooks.group_commit import BatchObserver, GroupCommit, ignore_batch
 from services.webhooks.signature import verify_event
@@ -28,6 +30,9 @@ from services.webhooks.signature import verify_event
 logger = logging.getLogger(__name__)
 
 DEFAULT_BATCH_MAX_EVENTS = 100
+# Delivery outcomes beside the event's own (Outcome): not Stripe's, or not stored (answered 503).
+REJECTED = "rejected"
+NOT_STORED = "not_stored"
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +48,8 @@ class ReplayReport:
 class WebhookService:
     """`batch_max_events` bounds the events sharing one transaction; `batch_max_wait_seconds`
     how long a batch that formed while another committed may wait for more; `observe_batch`
-    is told the size of each committed batch."""
+    is told the size of each committed batch; `metrics` counts deliveries by type and outcome;
+    `changes` hears whose billing an applied event changed."""
 
     secret: str
     stripe: StripeGateway
@@ -51,6 +57,8 @@ class WebhookService:
     batch_max_events: int = DEFAULT_BATCH_MAX_EVENTS
     batch_max_wait_seconds: float = 0.0
     observe_batch: BatchObserver = ignore_batch
+    metrics: Metrics = NO_METRICS
+    changes: BillingChanges = field(default_factory=BillingChanges)
     _batches: GroupCommit[Delivery, Result] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -63,8 +71,18 @@ class WebhookService:
 
     async def receive(self, payload: bytes, signature: str | None) -> Outcome:
         """Verify a delivery (WebhookRejected when it is not Stripe's) and ingest it."""
-        event = verify_event(payload, signature, self.secret)
-        return await self.ingest(event)
+        try:
+            event = verify_event(payload, signature, self.secret)
+        except WebhookRejected:
+            self.metrics.webhook_event(None, REJECTED)
+            raise
+        try:
+            outcome = await self.ingest(event)
+        except EventNotStored:
+            self.metrics.webhook_event(event.type, NOT_STORED)
+            raise
+        self.metrics.webhook_event(event.type, outcome.value)
+        return outcome
 
     async def ingest(self, event: Event) -> Outcome:
         family = FAMILIES.get(event.type)
@@ -79,9 +97,14 @@ class WebhookService:
             logger.exception("webhook event failed", extra={"event_id": event.id})
             failure = f"{type(error).__name__}: {error}"
             delivery = Delivery(event, family, event.snapshot, failure=failure)
-        result = await self._batches.submit(delivery)
+        try:
+            result = await self._batches.submit(delivery)
+        except Exception as error:  # the batch did not commit: nothing of it is stored
+            raise EventNotStored(str(error)) from error
         if isinstance(result, EventNotStored):
             raise result
+        if result is Outcome.PROCESSED and family is not None:  # committed: tell who shows it
+            self.changes.publish(family.owners(delivery.snapshot))
         return result
 
     async def replay_failed(self) -> ReplayReport:

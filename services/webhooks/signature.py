@@ -41,7 +41,7 @@ def verify_event(payload: bytes, header: str | None, secret: str) -> Event:
     except UnicodeDecodeError:
         raise WebhookRejected("the body is not UTF-8 text") from None
     try:
-        body = json.loads(payload)
+        parsed = json.loads(payload)
     except ValueError:
         raise WebhookRejected("the body is not JSON") from None
-    return parse_event(body)
+    return parse_event(parsed, payload.decode())

@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
+import aiohttp
 import stripe
 
 from simulator.bench.http1 import ConnectionPool, encode_headers
@@ -107,7 +108,8 @@ class WebhookDriver:
 
 @dataclass
 class StripeSdkDriver:
-    """The floor of a session mutation: the bare async SDK call the service itself makes."""
+    """The floor of a session mutation: the bare async SDK call the service itself makes, on the
+    same HTTP client (aiohttp) with a pool that never makes a call wait for a connection."""
 
     api_base: str
     api_key: str
@@ -115,11 +117,11 @@ class StripeSdkDriver:
     customers: tuple[str, ...]
     price_id: str
     return_url: str
-    _http: stripe.HTTPXClient | None = field(default=None, init=False, repr=False)
+    _http: stripe.AIOHTTPClient | None = field(default=None, init=False, repr=False)
     _client: stripe.StripeClient | None = field(default=None, init=False, repr=False)
 
     async def open(self) -> None:
-        self._http = stripe.HTTPXClient()
+        self._http = stripe.AIOHTTPClient(connector=aiohttp.TCPConnector(limit=0))
         self._client = stripe.StripeClient(
             self.api_key,
             base_addresses={"api": self.api_base},

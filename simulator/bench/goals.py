@@ -20,11 +20,18 @@ class Goal:
     min_throughput: float | None = None
     """Requests per second, at least."""
     max_p99_ms: float | None = None
+    max_p99_over_floor: float | None = None
+    """The service's p99 over its floor's, at most: waiting in the service's own queues shows
+    here before it shows in throughput."""
     lossless: bool = False
     """Every accepted event stored and applied."""
 
     def misses(
-        self, service: Summary, ratio: float | None, lost_events: int | None
+        self,
+        service: Summary,
+        floor: Summary | None,
+        ratio: float | None,
+        lost_events: int | None,
     ) -> list[str]:
         """One line per part of the goal the measurement missed; empty when it is met."""
         missed = []
@@ -34,6 +41,10 @@ class Goal:
             missed.append(f"throughput below {self.min_throughput:g}/s")
         if self.max_p99_ms is not None and service.p99_ms >= self.max_p99_ms:
             missed.append(f"p99 not under {self.max_p99_ms:g} ms")
+        if self.max_p99_over_floor is not None and (
+            floor is None or service.p99_ms > self.max_p99_over_floor * floor.p99_ms
+        ):
+            missed.append(f"p99 above {self.max_p99_over_floor:g}x the floor's")
         if self.lossless and lost_events != 0:
             missed.append("events lost")
         return missed
@@ -43,5 +54,6 @@ class Goal:
             "ratio": self.ratio,
             "min_throughput": self.min_throughput,
             "max_p99_ms": self.max_p99_ms,
+            "max_p99_over_floor": self.max_p99_over_floor,
             "lossless": self.lossless,
         }

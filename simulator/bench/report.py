@@ -38,10 +38,18 @@ class WorkloadResult:
         return self.service.throughput / self.baseline.throughput
 
     @property
+    def p99_over_floor(self) -> float | None:
+        """Service p99 over its floor's, both measured in this run."""
+        if self.baseline is None or self.baseline.p99_ms <= 0:
+            return None
+        return self.service.p99_ms / self.baseline.p99_ms
+
+    @property
     def goals_missed(self) -> list[str] | None:
         if self.goal is None:
             return None
-        return self.goal.misses(self.service, self.ratio, self.details.get("lost_events"))
+        lost_events = self.details.get("lost_events")
+        return self.goal.misses(self.service, self.baseline, self.ratio, lost_events)
 
     @property
     def goal_met(self) -> bool | None:
@@ -49,7 +57,7 @@ class WorkloadResult:
         return None if missed is None else not missed
 
     def as_json(self) -> dict[str, Any]:
-        ratio = self.ratio
+        ratio, p99_ratio = self.ratio, self.p99_over_floor
         return {
             "name": self.name,
             "description": self.description,
@@ -59,6 +67,7 @@ class WorkloadResult:
             "reference": None if self.reference is None else self.reference.as_json(),
             "reference_description": self.reference_description,
             "ratio": None if ratio is None else round(ratio, 3),
+            "p99_over_floor": None if p99_ratio is None else round(p99_ratio, 3),
             "goal": None if self.goal is None else self.goal.ratio,
             "goals": None if self.goal is None else self.goal.as_json(),
             "goal_met": self.goal_met,

@@ -11,7 +11,7 @@ import asyncio
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import httpx
@@ -41,6 +41,7 @@ from simulator.bench.workloads import (
     Workload,
 )
 from simulator.toolkit.graphql import GraphQLClient, ServiceRefused, ServiceUnreachable
+from simulator.toolkit.latency_proxy import latency_proxy_server
 from simulator.toolkit.servers import ChildServer, ServerDidNotStart
 from simulator.toolkit.stripe_mock import StripeMockServer
 from simulator.toolkit.tokens import TokenMinter
@@ -63,6 +64,8 @@ class BenchOptions:
     rounds: int = 3
     database_url: str | None = None
     """A PostgreSQL server to run on (in a database of the run's own); None: SQLite files."""
+    stripe_latency_ms: float = 250.0
+    """How late Stripe answers in the workloads that measure at Stripe's latency."""
 
     def __post_init__(self) -> None:
         counts = {
@@ -76,6 +79,8 @@ class BenchOptions:
                 raise BenchFailed(f"{option} must be at least 1")
         if self.seconds <= 0 or self.warmup_seconds < 0:
             raise BenchFailed("--seconds must be positive and --warmup not negative")
+        if self.stripe_latency_ms < 0:
+            raise BenchFailed("--stripe-latency-ms must not be negative")
 
 
 Progress = Callable[[str], None]
@@ -168,6 +173,8 @@ def run_workload(
     }
     if workload.reference is not None:
         details["reference_cpu_ms_per_request"] = reference.server_cpu_ms_per_request()
+    if workload.stripe_latency:
+        details["stripe_latency_ms"] = options.stripe_latency_ms
     if workload.counts_events:
         by_status = stored_events(environment, WEBHOOK_EVENT_PREFIX)
         applied = by_status["processed"] + by_status["ignored"]
@@ -204,6 +211,30 @@ def started(*servers: ChildServer) -> Iterator[None]:
         yield
 
 
+@dataclass(frozen=True, slots=True)
+class LateStripe:
+    """A second service whose Stripe answers late, on the same database and seeded state."""
+
+    service: ChildServer
+    targets: Targets
+
+
+@contextmanager
+def late_stripe(
+    targets: Targets, environment: Mapping[str, str], options: BenchOptions, work: Path
+) -> Iterator[LateStripe]:
+    """stripe-mock behind the latency proxy, and the service talking to it through the proxy;
+    the floor's SDK calls go through the same proxy (the targets' Stripe)."""
+    proxy = latency_proxy_server(
+        targets.stripe_mock_url, options.stripe_latency_ms, work / "latency-proxy.log"
+    )
+    late_environment = {**environment, "STRIPE_API_BASE": proxy.url}
+    service = service_server(late_environment, work / "service-late-stripe.log")
+    with started(proxy, service):
+        late_targets = replace(targets, service_url=service.url, stripe_mock_url=proxy.url)
+        yield LateStripe(service, late_targets)
+
+
 def run_bench(options: BenchOptions, progress: Progress) -> BenchReport:
     unknown = sorted(set(options.workloads) - set(ALL_WORKLOADS))
     if unknown:
@@ -225,7 +256,8 @@ def run_bench(options: BenchOptions, progress: Progress) -> BenchReport:
             environment=baseline_environment(databases.floor_url, service_secrets),
             log_path=work / "baseline.log",
         )
-        with started(service, baseline), LoadProcess() as load:
+        with started(service, baseline), LoadProcess() as load, ExitStack() as late:
+            late_side: LateStripe | None = None
             if http_workloads:
                 progress("seeding users, customers and subscriptions over HTTP")
                 users = max(options.concurrency or DEFAULT_CONCURRENCY, MIN_USERS)
@@ -241,9 +273,26 @@ def run_bench(options: BenchOptions, progress: Progress) -> BenchReport:
                     journeys = JourneyOptions(options.journeys, options.journey_concurrency)
                     results.append(run_journeys(load, service, mock.url, service_secrets, journeys))
                     continue
+                workload = WORKLOADS[name]
+                if not workload.stripe_latency:
+                    results.append(
+                        run_workload(
+                            workload, targets, load, service, baseline, options, environment
+                        )
+                    )
+                    continue
+                if late_side is None:
+                    progress(f"Stripe answering {options.stripe_latency_ms:g} ms late")
+                    late_side = late.enter_context(late_stripe(targets, environment, options, work))
                 results.append(
                     run_workload(
-                        WORKLOADS[name], targets, load, service, baseline, options, environment
+                        workload,
+                        late_side.targets,
+                        load,
+                        late_side.service,
+                        baseline,
+                        options,
+                        environment,
                     )
                 )
     described = asdict(options)

@@ -58,7 +58,9 @@ def service_environment(
     return environment
 
 
-def baseline_environment(floor_database_url: str, service_secrets: ServiceSecrets) -> dict[str, str]:
+def baseline_environment(
+    floor_database_url: str, service_secrets: ServiceSecrets
+) -> dict[str, str]:
     """The baseline server's: the durable floor's database and the secret the loads sign with."""
     return {
         **os.environ,

@@ -1,4 +1,4 @@
-"""The workloads: what is loaded, how many requests in flight, against which floor, and the goal."""
+"""The workloads: what is loaded, how many requests in flight, against which floor, to what goal."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from simulator.bench.baseline_app import HELLO_QUERY
-from simulator.bench.goals import Goal
 from simulator.bench.drivers import (
     Driver,
     HttpDriver,
@@ -15,6 +14,7 @@ from simulator.bench.drivers import (
     WebhookDriver,
     graphql_request,
 )
+from simulator.bench.goals import Goal
 from simulator.bench.seed import (
     CHECKOUT_MUTATION,
     RETURN_URL,
@@ -34,6 +34,9 @@ WEBHOOK_EVENT_TYPE = "customer.subscription.updated"
 WEBHOOK_EVENT_PREFIX = "evt_bench_updated_"
 DEFAULT_CONCURRENCY = 16
 WEBHOOK_CONCURRENCY = 64
+# Enough requests in flight that, at Stripe's latency, only what the service keeps waiting
+# (pools, event-loop work) separates it from the bare SDK.
+STRIPE_LATENCY_CONCURRENCY = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +69,8 @@ class Workload:
     reference: Callable[[Targets], Driver] | None = None
     """A further floor on the baseline server, reported for reference and never judged."""
     reference_description: str | None = None
+    stripe_latency: bool = False
+    """Both sides talk to Stripe through the run's delay (`--stripe-latency-ms`)."""
 
 
 def _graphql_per_customer(
@@ -120,6 +125,30 @@ WORKLOADS: dict[str, Workload] = {
                 t, CHECKOUT_MUTATION, {"input": checkout_input(t.catalog)}
             ),
             baseline=lambda t: _sdk(t, "checkout"),
+        ),
+        Workload(
+            name="portal_latency",
+            description="createPortalSession over GraphQL, Stripe answering late",
+            baseline_description="bare SDK billing_portal.sessions.create, as late",
+            goal=Goal(ratio=0.9, max_p99_over_floor=1.2),
+            service=lambda t: _graphql_per_customer(
+                t, PORTAL_MUTATION, {"input": {"returnUrl": RETURN_URL}}
+            ),
+            baseline=lambda t: _sdk(t, "portal"),
+            concurrency=STRIPE_LATENCY_CONCURRENCY,
+            stripe_latency=True,
+        ),
+        Workload(
+            name="checkout_latency",
+            description="createCheckoutSession, customer exists, Stripe answering late",
+            baseline_description="bare SDK checkout.sessions.create, as late",
+            goal=Goal(ratio=0.9, max_p99_over_floor=1.2),
+            service=lambda t: _graphql_per_customer(
+                t, CHECKOUT_MUTATION, {"input": checkout_input(t.catalog)}
+            ),
+            baseline=lambda t: _sdk(t, "checkout"),
+            concurrency=STRIPE_LATENCY_CONCURRENCY,
+            stripe_latency=True,
         ),
         Workload(
             name="subscriptions",

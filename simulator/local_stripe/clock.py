@@ -32,9 +32,8 @@ class LiveClock(SimClock):
     def now(self, moment: int) -> None:
         """Setting a later moment is a jump (the clock runs on from there); an earlier one is
         ignored."""
-        current = self.now
-        if moment > current:
-            self._offset += moment - current
+        if moment > self.now:
+            self._offset = moment - int(self._wall())
 
     def tick(self) -> int:
         self._floor = self.now + 1

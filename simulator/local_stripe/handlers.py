@@ -2,20 +2,23 @@
 
 These are the calls the service makes (and the reads a webhook re-fetch or `billing-portal sync`
 makes): customers, Checkout Sessions and their line items, portal sessions and configurations,
-subscriptions, invoices, cards, payment intents, products and prices. Each runs only after
+subscriptions, invoices, cards, payment intents, charges, active entitlements, products with
+their features, and prices. Each runs only after
 stripe-mock accepted the request (see api.py); a handler returning None leaves the answer to
 stripe-mock.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import cast
 
 from simulator.local_stripe.calls import ApiCall, ApiRefusal, Handled, missing
-from simulator.local_stripe.render import page_of
+from simulator.local_stripe.errors import ActionRefused
+from simulator.local_stripe.render import page_of, product_feature
 from simulator.stripe_side.objects import StripeObject
 from simulator.stripe_side.settings import MissingPaymentMethod
 
@@ -203,7 +206,8 @@ def expire_checkout_session(call: ApiCall) -> Handled:
     session_id = session.id
 
     async def expire() -> None:
-        await call.local.abandon_checkout(session_id)
+        with contextlib.suppress(ActionRefused):  # completed or expired in the meantime
+            await call.local.abandon_checkout(session_id)
 
     rendered = call.render.checkout_session_of(session)
     return Handled(
@@ -319,7 +323,45 @@ def list_invoices(call: ApiCall) -> Handled:
     return _page(call, rendered, "/v1/invoices")
 
 
+def retrieve_charge(call: ApiCall) -> Handled:
+    return _answer(call, call.render.charge(call.ids["id"]), "charge")
+
+
+def list_charges(call: ApiCall) -> Handled:
+    customer = call.params.get("customer")
+    charges = sorted(
+        (
+            (payment, owner)
+            for owner in call.local.customers()
+            for payment in owner.payments
+            if payment.charged and customer in (None, owner.id)
+        ),
+        key=lambda pair: pair[0].created,
+        reverse=True,
+    )
+    rendered = [call.render.charge_of(payment, owner) for payment, owner in charges]
+    return _page(call, rendered, "/v1/charges")
+
+
+def list_active_entitlements(call: ApiCall) -> Handled:
+    customer_id = call.params.get("customer", "")
+    owner = call.local.customer(customer_id)
+    if owner is None:
+        raise missing("customer", customer_id, param="customer")
+    entitlements = call.render.active_entitlements(owner)
+    return _page(call, entitlements, "/v1/entitlements/active_entitlements")
+
+
 # -- the catalog ----------------------------------------------------------------------------
+
+
+def list_product_features(call: ApiCall) -> Handled:
+    product_id = call.ids["id"]
+    entry = next((e for e in call.local.prices() if e.product_id == product_id), None)
+    if entry is None:
+        raise missing("product", product_id)
+    features = [product_feature(entry, feature) for feature in entry.features]
+    return _page(call, features, f"/v1/products/{product_id}/features")
 
 
 def retrieve_product(call: ApiCall) -> Handled:
@@ -392,7 +434,11 @@ ENDPOINTS = (
     _endpoint("GET", "/v1/subscriptions/{id}", retrieve_subscription),
     _endpoint("GET", "/v1/invoices", list_invoices),
     _endpoint("GET", "/v1/invoices/{id}", retrieve_invoice),
+    _endpoint("GET", "/v1/charges", list_charges),
+    _endpoint("GET", "/v1/charges/{id}", retrieve_charge),
+    _endpoint("GET", "/v1/entitlements/active_entitlements", list_active_entitlements),
     _endpoint("GET", "/v1/products", list_products),
+    _endpoint("GET", "/v1/products/{id}/features", list_product_features),
     _endpoint("GET", "/v1/products/{id}", retrieve_product),
     _endpoint("GET", "/v1/prices", list_prices),
     _endpoint("GET", "/v1/prices/{id}", retrieve_price),

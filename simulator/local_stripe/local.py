@@ -13,7 +13,6 @@ actions (pages, the clock) run one at a time, each returning once its webhooks w
 from __future__ import annotations
 
 import asyncio
-import itertools
 import logging
 import secrets
 from collections.abc import Awaitable
@@ -22,6 +21,7 @@ from simulator.local_stripe.cards import CardInput, card_for
 from simulator.local_stripe.clock import LiveClock
 from simulator.local_stripe.configurations import ConfigurationRecord, ConfigurationRecords
 from simulator.local_stripe.errors import ActionRefused, UnknownSession
+from simulator.local_stripe.persistence import AccountSnapshot
 from simulator.local_stripe.schedule import Due, checkout_expiry, customer_due
 from simulator.local_stripe.sessions import (
     CHECKOUT_LIFETIME_SECONDS,
@@ -57,9 +57,14 @@ class LocalStripe:
     def __init__(self, side: StripeSide, clock: LiveClock | None = None) -> None:
         self.side = side
         self.clock = clock if clock is not None else LiveClock()
-        # Ids minted in this run never meet those of an earlier run (state lives in memory).
+        # Ids the account mints never meet those of another account (a saved account keeps
+        # its own, and counts on).
         self._run = secrets.token_hex(4)
-        self._serial = itertools.count(1)
+        self._serial = 0
+        # A customer's events and objects are numbered from 1 in each process: minting them
+        # under this process's own name keeps a restarted account from repeating an id the
+        # service has already seen (it would ignore that event as a duplicate).
+        self._process = secrets.token_hex(4)
         self._lock = asyncio.Lock()
         self._customers: dict[str, StripeCustomer] = {}
         self._checkouts: dict[str, CheckoutSession] = {}
@@ -74,7 +79,39 @@ class LocalStripe:
 
     def mint(self, prefix: str, what: str) -> str:
         """A new id, unique in this account (and across its runs)."""
-        return mint_id(prefix, self.side.namespace, f"{self._run} {what} {next(self._serial)}")
+        self._serial += 1
+        return mint_id(prefix, self.side.namespace, f"{self._run} {what} {self._serial}")
+
+    # -- kept between runs -------------------------------------------------------------------
+
+    def snapshot(self) -> AccountSnapshot:
+        """Everything the account holds now (see persistence.py)."""
+        return AccountSnapshot(
+            run=self._run,
+            next_serial=self._serial,
+            saved_at=self.clock.now,
+            catalog_created=self.catalog_created,
+            customers=self.customers(),
+            checkouts=self.checkout_sessions(),
+            portals=list(self._portals.values()),
+            configuration_records=self.configurations,
+            portal_configurations=self.side.portal_configurations,
+            trial_warned=set(self._trial_warned),
+        )
+
+    def restore(self, snapshot: AccountSnapshot) -> None:
+        """Take up a saved account (before anything else happened in this one); its clock
+        resumes no earlier than when it was saved."""
+        self._run, self._serial = snapshot.run, snapshot.next_serial
+        self.clock.advance_to(snapshot.saved_at)
+        self.catalog_created = snapshot.catalog_created
+        for graph in snapshot.customers:
+            self._customer_for(graph.id).restore(graph)
+        self._checkouts = {session.id: session for session in snapshot.checkouts}
+        self._portals = {session.id: session for session in snapshot.portals}
+        self.configurations = snapshot.configuration_records
+        self.side.portal_configurations = snapshot.portal_configurations
+        self._trial_warned = set(snapshot.trial_warned)
 
     # -- the catalog -------------------------------------------------------------------------
 
@@ -100,11 +137,16 @@ class LocalStripe:
     def create_customer(self, *, email: str | None, user_id: str | None) -> CustomerState:
         """A new customer; its `customer.created` waits for `deliver(customer_id)`."""
         customer_id = self.mint("cus", "customer")
+        return self._customer_for(customer_id).holds_customer(
+            customer_id, user_id or "", email or ""
+        )
+
+    def _customer_for(self, customer_id: str) -> StripeCustomer:
         customer = self.side.customer_for(
-            f"customer {customer_id}", Roles(), Chaos(None), clock=self.clock
+            f"customer {customer_id} in {self._process}", Roles(), Chaos(None), clock=self.clock
         )
         self._customers[customer_id] = customer
-        return customer.holds_customer(customer_id, user_id or "", email or "")
+        return customer
 
     async def deliver(self, customer_id: str) -> None:
         """Send a customer's waiting events: after the API answered, as Stripe does."""
@@ -265,6 +307,9 @@ class LocalStripe:
         session = self._checkout(session_id)
         async with self._lock:
             self._check_open(session)
+            if session.expires_at <= self.clock.now:
+                await self._expire(session)
+                self._check_open(session)
             if promotion_code and promotion_code.strip():
                 # BEHAVIOUR: local.promotion-codes
                 raise ActionRefused("This code is invalid: this account has no promotion codes.")
@@ -430,6 +475,7 @@ class LocalStripe:
         """Time reaches `moment`: whatever falls due on the way (renewals, trial ends,
         payment retries, expiring Checkout Sessions, Stripe's webhook retries) happens at its
         moment, in order; returns the time after."""
+        # BEHAVIOUR: local.clock
         async with self._lock:
             for _ in range(MAX_DUE_PER_ADVANCE):
                 due = min(self._due(), key=lambda item: item.moment, default=None)

@@ -15,11 +15,14 @@ from typing import Any
 from simulator.local_stripe.configurations import ConfigurationRecord
 from simulator.local_stripe.local import LocalStripe
 from simulator.local_stripe.sessions import CheckoutSession, PortalSession
+from simulator.naming import mint_id
 from simulator.stripe_side import objects
 from simulator.stripe_side.api_versions import render_in
-from simulator.stripe_side.catalog import CatalogPrice
+from simulator.stripe_side.catalog import CatalogPrice, Feature
+from simulator.stripe_side.entitlements import entitled_features
 from simulator.stripe_side.objects import StripeObject
 from simulator.stripe_side.portal_configurations import PortalConfiguration
+from simulator.stripe_side.state import CustomerState, PaymentState
 
 DEFAULT_PAGE_SIZE = 10
 MAX_PAGE_SIZE = 100
@@ -52,6 +55,7 @@ class Renderer:
     def _finders(self) -> dict[str, Callable[[str], StripeObject | None]]:
         return {
             "cus_": self.customer,
+            "ch_": self.charge,
             "sub_": self.subscription,
             "in_": self.invoice,
             "pm_": self.payment_method,
@@ -108,6 +112,22 @@ class Renderer:
     def product_of(self, entry: CatalogPrice) -> StripeObject:
         return self.shape(objects.product(entry, self.local.catalog_created))
 
+    def charge(self, charge_id: str) -> StripeObject | None:
+        for owner in self.local.customers():
+            for payment in owner.payments:
+                if payment.charged and payment.charge_id == charge_id:
+                    return self.charge_of(payment, owner)
+        return None
+
+    def charge_of(self, payment: PaymentState, owner: CustomerState) -> StripeObject:
+        return self.shape(objects.charge(payment, owner.payment_methods[payment.method_id], owner))
+
+    def active_entitlements(self, owner: CustomerState) -> list[StripeObject]:
+        """What the customer's subscription entitles them to now, one entitlement per feature."""
+        summary = objects.entitlement_summary(owner, entitled_features(owner))
+        entitlements: list[StripeObject] = summary["entitlements"]["data"]
+        return entitlements
+
     def checkout_session(self, session_id: str) -> StripeObject | None:
         session = self.local.checkout_session(session_id)
         return self.checkout_session_of(session) if session is not None else None
@@ -149,20 +169,8 @@ class Renderer:
 
     def line_items(self, session: CheckoutSession) -> StripeObject:
         """A Checkout Session's line items: its one price and quantity."""
-        entry = session.price
-        amount = entry.unit_amount * session.quantity
-        item = {
-            "id": f"li_{session.id.removeprefix('cs_')}",
-            "object": "item",
-            "amount_discount": 0,
-            "amount_subtotal": amount,
-            "amount_tax": 0,
-            "amount_total": amount,
-            "currency": entry.currency,
-            "description": entry.product_name,
-            "price": self.price_of(entry),
-            "quantity": session.quantity,
-        }
+        item = objects.checkout_line_item(session.id, session.price, session.quantity)
+        item["price"] = self.price_of(session.price)
         return listed([item], f"/v1/checkout/sessions/{session.id}/line_items", has_more=False)
 
     def portal_session(self, session_id: str) -> StripeObject | None:
@@ -200,6 +208,24 @@ class Renderer:
         for path in paths:
             _expand(rendered, path.split("."), self.find)
         return rendered
+
+
+def product_feature(entry: CatalogPrice, feature: Feature) -> StripeObject:
+    """A feature attached to a product, as the product's feature list shows it."""
+    return {
+        "id": mint_id("prodft", entry.product_id, feature.id),
+        "object": "product_feature",
+        "entitlement_feature": {
+            "id": feature.id,
+            "object": "entitlements.feature",
+            "active": True,
+            "livemode": False,
+            "lookup_key": feature.lookup_key,
+            "metadata": {},
+            "name": feature.name,
+        },
+        "livemode": False,
+    }
 
 
 def configuration_object(record: ConfigurationRecord, offered: PortalConfiguration) -> StripeObject:

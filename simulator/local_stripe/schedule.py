@@ -66,6 +66,7 @@ def checkout_expiry(
     session: CheckoutSession, expire: Callable[[CheckoutSession], Awaitable[object]]
 ) -> Due:
     """An open Checkout Session expires at its `expires_at`."""
+    # BEHAVIOUR: checkout.expired
 
     async def run() -> None:
         await expire(session)

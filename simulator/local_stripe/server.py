@@ -8,14 +8,17 @@ async with running_local_stripe(options) as stand:   # stripe-mock started unles
 from __future__ import annotations
 
 import asyncio
+import signal
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import uvicorn
 from starlette.applications import Starlette
 
 from simulator.billing_modes import DEFAULT_BILLING_MODE, BillingMode
+from simulator.local_stripe import persistence
 from simulator.local_stripe.api import LocalApi
 from simulator.local_stripe.app import CATCH_UP_SECONDS, create_app
 from simulator.local_stripe.local import LocalStripe
@@ -45,6 +48,8 @@ class LocalStripeOptions:
     api_version: str | None = None
     billing_mode: BillingMode = DEFAULT_BILLING_MODE
     catch_up_seconds: float = CATCH_UP_SECONDS
+    # Where the account is kept between runs; None keeps it in memory only.
+    state_path: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -65,12 +70,17 @@ async def local_stripe_app(
         )
         side = StripeSide(api, endpoint, NAMESPACE, billing_mode=options.billing_mode)
         local = LocalStripe(side)
+        if options.state_path is not None:
+            saved = await asyncio.to_thread(persistence.read, options.state_path)
+            if saved is not None:
+                local.restore(saved)
         app = create_app(
             local,
             LocalApi(local, http, stripe_mock_url),
             http=http,
             webhook_url=options.webhook_url,
             catch_up_seconds=options.catch_up_seconds,
+            state_path=options.state_path,
         )
         try:
             yield local, app
@@ -89,10 +99,23 @@ async def running_local_stripe(options: LocalStripeOptions) -> AsyncIterator[Loc
         yield LocalStand(url, local)
 
 
+def _announce(line: str) -> None:
+    print(line, flush=True)
+
+
+def _exit_on_sigterm(signum: int, _: object) -> None:
+    raise SystemExit(128 + signum)
+
+
 def serve_local_stripe(
-    options: LocalStripeOptions, *, port: int, announce: Callable[[str], None] = print
+    options: LocalStripeOptions, *, port: int, announce: Callable[[str], None] = _announce
 ) -> int:
-    """Serve on `port` until interrupted (`billing-portal stripe-local`)."""
+    """Serve on `port` until interrupted (`billing-portal stripe-local`).
+
+    uvicorn re-raises SIGTERM once it has shut down; as an exception it unwinds the contexts
+    below, so the stripe-mock this started stops too instead of being orphaned.
+    """
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
 
     async def serve() -> None:
         async with (

@@ -1,8 +1,8 @@
 """The simulated Stripe: hosted Checkout, the Customer Portal and billing, for any driver.
 
-The simulator's scenarios drive it today; local clickable Checkout and Portal pages can drive
-the same API later. Everything it does is checked by stripe-mock and reaches the service only as
-signed webhooks.
+The simulator's scenarios drive it, and so does the local Stripe (simulator/local_stripe/),
+whose clickable Checkout and Portal pages call the same actions. Everything it does is checked
+by stripe-mock and reaches the service only as signed webhooks.
 
     side = StripeSide(StripeApi(stripe_mock_url), WebhookEndpoint(http, url, secret), namespace,
                       billing_mode="flexible")          # the mode Checkout gives subscriptions
@@ -17,6 +17,7 @@ signed webhooks.
     visit.leave()                                       # the return URL Stripe sends them to
     await customer.end_billing_period()                 # reach_period_end() + collect_renewal()
     await customer.retry_payment()                      # end_trial(), card_starts_declining()
+    await customer.refund_purchase()                    # the merchant refunds a one-time buy
 
 `customer.log.take()` says what was delivered since the last call and which deliveries the
 service answered unexpectedly.
@@ -29,7 +30,9 @@ Where each job lives, so a new customer action finds its place:
     renewals.py   Renewals: time passing: periods renew (draft, then charged), retries, trial ends
     settings.py   BillingSettings: the account's retry schedule and final action (per scenario)
     invoicing.py  Invoicing: invoices drafted, finalized, charged (and retried), paid
-    payments.py   Payments: the payment intent and charge behind each amount taken
+    payments.py   Payments: the payment intent and charge behind each amount taken, and refunds
+    entitlements.py  the features a subscription entitles to, announced when they change
+    checkout_line_items.py  what each completed Checkout Session sold (its line items)
     wallet.py     Wallet: cards attached and made the default; which card pays a subscription
     context.py    CustomerContext: the customer's graph, and announcing its changes as events
     prorations.py PriceChange: Stripe's proration rule for a change mid-period

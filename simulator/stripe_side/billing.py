@@ -160,10 +160,18 @@ class BillingEngine:
         )
         if not payment.succeeded:
             raise RuntimeError("Checkout does not complete a payment the card declined")
+        owner.one_time_payments.append(payment)
         # BEHAVIOUR: checkout.payment.invoice-creation
         invoice = await self._invoicing.issue(entry, quantity, "manual", None, amount=amount)
         self._invoicing.mark_paid(invoice, payment)
         return OneTimePayment(payment.intent_id, invoice)
+
+    async def refund_latest_purchase(self) -> None:
+        """The merchant refunds the customer's latest one-time payment in full."""
+        purchases = self._context.owner.one_time_payments
+        if not purchases:
+            raise RuntimeError(f"{self._context.ids.role} bought nothing to refund")
+        await self._payments.refund_in_full(purchases[-1])
 
     async def switch_plan(
         self, entry: CatalogPrice, *, quantity: int, proration_behavior: ProrationBehavior

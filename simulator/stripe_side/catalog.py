@@ -32,8 +32,18 @@ CARDS: dict[str, Card] = {
 
 
 @dataclass(frozen=True, slots=True)
+class Feature:
+    """A Stripe Entitlements feature, which a product grants to its subscribers."""
+
+    id: str
+    lookup_key: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
 class CatalogPrice:
-    """One price with its product; `interval` is None for one-time prices."""
+    """One price with its product; `interval` is None for one-time prices. `features` are the
+    features attached to the product."""
 
     key: str
     product_name: str
@@ -43,18 +53,26 @@ class CatalogPrice:
     interval: str | None
     product_id: str
     price_id: str
+    features: tuple[Feature, ...] = ()
 
     @property
     def recurring(self) -> bool:
         return self.interval is not None
 
 
+FEATURES = {"reports": "Reports", "priority-support": "Priority support"}
+
+
 def build_catalog(namespace: str) -> dict[str, CatalogPrice]:
     """The catalog every journey of a run buys from, keyed by role ("basic", "pro", ...)."""
+    features = {
+        lookup_key: Feature(mint_id("feat", namespace, f"feature {lookup_key}"), lookup_key, name)
+        for lookup_key, name in FEATURES.items()
+    }
     rows = (
-        ("basic", "Basic", "Basic monthly", 900, "month"),
-        ("pro", "Pro", "Pro monthly", 2900, "month"),
-        ("setup", "Setup session", "One-time setup session", 4900, None),
+        ("basic", "Basic", "Basic monthly", 900, "month", ("reports",)),
+        ("pro", "Pro", "Pro monthly", 2900, "month", ("reports", "priority-support")),
+        ("setup", "Setup session", "One-time setup session", 4900, None, ()),
     )
     return {
         key: CatalogPrice(
@@ -66,6 +84,7 @@ def build_catalog(namespace: str) -> dict[str, CatalogPrice]:
             interval=interval,
             product_id=mint_id("prod", namespace, f"product {key}"),
             price_id=mint_id("price", namespace, f"price {key}"),
+            features=tuple(features[lookup_key] for lookup_key in granted),
         )
-        for key, name, nickname, amount, interval in rows
+        for key, name, nickname, amount, interval, granted in rows
     }

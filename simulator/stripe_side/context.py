@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from simulator.stripe_side import objects
+from simulator.stripe_side import entitlements, objects
 from simulator.stripe_side.api import StripeApi
 from simulator.stripe_side.clock import SimClock
 from simulator.stripe_side.ids import IdMint
@@ -49,6 +49,7 @@ class CustomerContext:
         self, event_type: str, subscription: SubscriptionState, previous: Previous = None
     ) -> None:
         self.outbox.emit(event_type, objects.subscription(subscription, self.owner), previous)
+        entitlements.announce_if_changed(self.outbox, self.owner)
 
     def snapshot_subscription(self) -> objects.StripeObject:
         """The subscription as rendered now, to compare a later state with."""
@@ -60,6 +61,7 @@ class CustomerContext:
         after = self.snapshot_subscription()
         previous = objects.previous_attributes(before, after)
         self.outbox.emit("customer.subscription.updated", after, previous)
+        entitlements.announce_if_changed(self.outbox, self.owner)
 
     def render_subscription(self, subscription: SubscriptionState) -> objects.StripeObject:
         """The subscription as events show it now: take one before changing it, for

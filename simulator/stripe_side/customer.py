@@ -15,6 +15,7 @@ from simulator.stripe_side.api import StripeApi
 from simulator.stripe_side.billing import BillingEngine
 from simulator.stripe_side.cancellation import Cancellations
 from simulator.stripe_side.catalog import CatalogPrice
+from simulator.stripe_side.checkout_line_items import CheckoutLineItems
 from simulator.stripe_side.clock import SimClock
 from simulator.stripe_side.context import CustomerContext
 from simulator.stripe_side.ids import IdMint
@@ -65,9 +66,11 @@ class StripeCustomer:
         settings: BillingSettings,
         portal_configurations: PortalConfigurations | None = None,
         clock: SimClock | None = None,
+        line_items: CheckoutLineItems | None = None,
     ) -> None:
         self.clock = clock if clock is not None else SimClock()
         self._portal_configurations = portal_configurations or PortalConfigurations()
+        self._line_items = line_items or CheckoutLineItems()
         self.billing_mode = billing_mode
         self._settings = settings
         self._api = api
@@ -107,13 +110,18 @@ class StripeCustomer:
     def holds_customer(self, customer_id: str, user_id: str, email: str) -> CustomerState:
         """Stripe now holds the customer: its graph begins, and `customer.created` waits for
         the next delivery (`deliver`)."""
-        self._ids.name(customer_id, "Stripe customer")
         owner = CustomerState(customer_id, user_id, email, self.clock.now)
-        context = CustomerContext(self._api, self.clock, self._ids, self._outbox, owner)
-        self._in_stripe = _Parts.of(context, self._settings)
+        context = self.restore(owner)
         # BEHAVIOUR: customer.created
         context.announce_customer("customer.created")
         return owner
+
+    def restore(self, owner: CustomerState) -> CustomerContext:
+        """Take up a graph Stripe already holds (a saved one): nothing is announced."""
+        self._ids.name(owner.id, "Stripe customer")
+        context = CustomerContext(self._api, self.clock, self._ids, self._outbox, owner)
+        self._in_stripe = _Parts.of(context, self._settings)
+        return context
 
     async def deliver(self) -> None:
         """Send the events waiting in the outbox now, with the retries falling due."""
@@ -152,6 +160,7 @@ class StripeCustomer:
             success_url,
             cancel_url,
             self.billing_mode,
+            self._line_items,
         )
 
     async def open_portal(self, session_id: str, return_url: str) -> PortalVisit:
@@ -167,6 +176,11 @@ class StripeCustomer:
         )
 
     # -- what Stripe does with its own clock ------------------------------------------------
+
+    async def refund_purchase(self) -> None:
+        """The merchant refunds the latest one-time purchase in full (Dashboard or API)."""
+        await self._parts().billing.refund_latest_purchase()
+        await self._outbox.flush()
 
     async def time_passes(self, seconds: int) -> None:
         """`seconds` go by; Stripe's retries of unacknowledged events falling due on the way are

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from simulator.stripe_side.catalog import CatalogPrice
+from simulator.naming import mint_id
+from simulator.stripe_side.catalog import CatalogPrice, Feature
 from simulator.stripe_side.state import (
     CustomerState,
     InvoiceItemState,
@@ -477,7 +478,7 @@ def charge(state: PaymentState, method: PaymentMethodState, owner: CustomerState
         "object": "charge",
         "amount": state.amount,
         "amount_captured": state.amount if paid else 0,
-        "amount_refunded": 0,
+        "amount_refunded": state.amount_refunded,
         "balance_transaction": None,
         "billing_details": {"address": None, "email": None, "name": None, "phone": None},
         "captured": paid,
@@ -512,7 +513,7 @@ def charge(state: PaymentState, method: PaymentMethodState, owner: CustomerState
                 "last4": card.last4,
             },
         },
-        "refunded": False,
+        "refunded": paid and state.amount_refunded == state.amount,
         "status": "succeeded" if paid else "failed",
     }
 
@@ -543,4 +544,61 @@ def _card_declined(state: PaymentState) -> StripeObject:
         "message": "Your card was declined.",
         "payment_method": {"id": state.method_id},
         "type": "card_error",
+    }
+
+
+def checkout_line_item(session_id: str, entry: CatalogPrice, quantity: int) -> StripeObject:
+    """One line of a Checkout Session, as `GET /v1/checkout/sessions/{id}/line_items` lists it."""
+    amount = entry.unit_amount * quantity
+    return {
+        "id": mint_id("li", session_id, entry.price_id),
+        "object": "item",
+        "amount_discount": 0,
+        "amount_subtotal": amount,
+        "amount_tax": 0,
+        "amount_total": amount,
+        "currency": entry.currency,
+        "description": entry.product_name,
+        "price": price(entry, 0),
+        "quantity": quantity,
+    }
+
+
+def refund(state: PaymentState, created: int) -> StripeObject:
+    """A card refund of the whole payment (card refunds in test mode succeed at once)."""
+    return {
+        "id": state.refund_id,
+        "object": "refund",
+        "amount": state.amount_refunded,
+        "charge": state.charge_id,
+        "created": created,
+        "currency": state.currency,
+        "metadata": {},
+        "payment_intent": state.intent_id,
+        "reason": "requested_by_customer",
+        "status": "succeeded",
+    }
+
+
+def entitlement_summary(owner: CustomerState, features: tuple[Feature, ...]) -> StripeObject:
+    """The customer's active entitlements: one per feature of what they subscribe to."""
+    return {
+        "object": "entitlements.active_entitlement_summary",
+        "customer": owner.id,
+        "entitlements": {
+            "object": "list",
+            "data": [
+                {
+                    "id": mint_id("ent", owner.id, feature.id),
+                    "object": "entitlements.active_entitlement",
+                    "feature": feature.id,
+                    "livemode": False,
+                    "lookup_key": feature.lookup_key,
+                }
+                for feature in features
+            ],
+            "has_more": False,
+            "url": "/v1/entitlements/active_entitlements",
+        },
+        "livemode": False,
     }

@@ -6,7 +6,7 @@ engine, then delivers the events Stripe sends when the customer is done on the p
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from simulator.billing_modes import BillingMode
@@ -14,6 +14,7 @@ from simulator.stripe_side import objects
 from simulator.stripe_side.billing import BillingEngine
 from simulator.stripe_side.cancellation import Cancellations
 from simulator.stripe_side.catalog import Card, CatalogPrice
+from simulator.stripe_side.checkout_line_items import CheckoutLineItems
 from simulator.stripe_side.context import CustomerContext
 from simulator.stripe_side.portal_configurations import ACCOUNT_DEFAULT, PortalConfiguration
 from simulator.stripe_side.settings import MissingPaymentMethod
@@ -34,6 +35,8 @@ class CheckoutPage:
     success_url: str
     cancel_url: str
     billing_mode: BillingMode
+    # What the account's sessions sold, for the line-items request (checkout_line_items.py).
+    line_items: CheckoutLineItems = field(default_factory=CheckoutLineItems)
 
     def _session(self, status: str, **links: str | None) -> dict[str, Any]:
         return objects.checkout_session(
@@ -51,6 +54,8 @@ class CheckoutPage:
     async def complete(self, card: Card) -> str:
         """Pay with `card`; returns where Stripe redirects the browser (the success URL)."""
         # BEHAVIOUR: checkout.redirect-after-webhook (the URL comes back after the flush)
+        item = objects.checkout_line_item(self.session_id, self.entry, self.quantity)
+        self.line_items.record(self.session_id, [item])
         if self.entry.recurring:
             await self._subscribe(card)
         else:

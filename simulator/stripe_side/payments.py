@@ -53,6 +53,20 @@ class Payments:
         payment.method_id = method.id
         self._confirm(payment, method)
 
+    async def refund_in_full(self, payment: PaymentState) -> None:
+        """The merchant refunds the whole payment (in the Dashboard, or through the API)."""
+        # BEHAVIOUR: refund.full
+        context = self._context
+        await context.api.call(
+            "refund the payment",
+            lambda v1: v1.refunds.create_async({"payment_intent": payment.intent_id}),
+        )
+        payment.amount_refunded = payment.amount
+        payment.refund_id = context.ids.mint("re", f"refund of {payment.intent_id}")
+        method = context.owner.payment_methods[payment.method_id]
+        context.outbox.emit("refund.created", objects.refund(payment, context.clock.now))
+        context.outbox.emit("charge.refunded", objects.charge(payment, method, context.owner))
+
     def _confirm(self, payment: PaymentState, method: PaymentMethodState) -> None:
         owner = self._context.owner
         outbox = self._context.outbox

@@ -13,7 +13,8 @@ from simulator.billing_modes import DEFAULT_BILLING_MODE, BillingMode
 from simulator.naming import Roles
 from simulator.stripe_side import objects
 from simulator.stripe_side.api import StripeApi
-from simulator.stripe_side.catalog import CatalogPrice, build_catalog
+from simulator.stripe_side.catalog import CatalogPrice, Feature, build_catalog
+from simulator.stripe_side.checkout_line_items import CheckoutLineItems
 from simulator.stripe_side.clock import SimClock
 from simulator.stripe_side.customer import StripeCustomer
 from simulator.stripe_side.ids import IdMint
@@ -23,7 +24,8 @@ from simulator.stripe_side.settings import DEFAULT_BILLING_SETTINGS, BillingSett
 from simulator.stripe_side.webhooks import Chaos, DeliveryLog, WebhookEndpoint
 
 if TYPE_CHECKING:
-    from stripe.params import PriceCreateParams
+    from stripe.params import PriceCreateParams, ProductFeatureCreateParams
+    from stripe.params.entitlements import FeatureCreateParams
 
 
 class StripeSide:
@@ -37,6 +39,7 @@ class StripeSide:
         *,
         billing_mode: BillingMode = DEFAULT_BILLING_MODE,
         portal_configurations: PortalConfigurations | None = None,
+        line_items: CheckoutLineItems | None = None,
     ) -> None:
         self.api = api
         self.endpoint = endpoint
@@ -45,6 +48,8 @@ class StripeSide:
         self.billing_mode = billing_mode
         # The portal configurations the service saved (see api_recorder.py), by session.
         self.portal_configurations = portal_configurations or PortalConfigurations()
+        # What its Checkout Sessions sold (see checkout_line_items.py).
+        self.line_items = line_items or CheckoutLineItems()
         self.catalog: dict[str, CatalogPrice] = build_catalog(namespace)
 
     async def publish_catalog(self, clock: SimClock | None = None) -> DeliveryLog:
@@ -52,6 +57,7 @@ class StripeSide:
         by `clock` (a journey's own clock unless the account shares one)."""
         clock = clock if clock is not None else SimClock()
         outbox = EventOutbox(self.endpoint, Chaos(None), clock, self._ids("catalog", Roles()))
+        await self._create_features()
         for entry in self.catalog.values():
             await self._create_in_stripe(entry)
             # BEHAVIOUR: catalog.publish
@@ -81,6 +87,7 @@ class StripeSide:
             settings=settings,
             portal_configurations=self.portal_configurations,
             clock=clock,
+            line_items=self.line_items,
         )
 
     def _ids(self, role: str, roles: Roles) -> IdMint:
@@ -103,4 +110,29 @@ class StripeSide:
             params["recurring"] = {"interval": "month"}
         await self.api.call(
             f"create price {entry.nickname}", lambda v1: v1.prices.create_async(params)
+        )
+        for feature in entry.features:
+            await self._attach(entry, feature)
+
+    async def _create_features(self) -> None:
+        """Every feature the catalog's products grant, once each."""
+        entries = self.catalog.values()
+        features = {feature.id: feature for entry in entries for feature in entry.features}
+        for feature in features.values():
+            await self._create_feature(feature)
+
+    async def _create_feature(self, feature: Feature) -> None:
+        # BEHAVIOUR: catalog.features
+        created: FeatureCreateParams = {"name": feature.name, "lookup_key": feature.lookup_key}
+        await self.api.call(
+            f"create the feature {feature.lookup_key}",
+            lambda v1: v1.entitlements.features.create_async(created),
+        )
+
+    async def _attach(self, entry: CatalogPrice, feature: Feature) -> None:
+        # BEHAVIOUR: catalog.features (attached to the product; no event)
+        attached: ProductFeatureCreateParams = {"entitlement_feature": feature.id}
+        await self.api.call(
+            f"attach {feature.lookup_key} to {entry.product_name}",
+            lambda v1: v1.products.features.create_async(entry.product_id, attached),
         )

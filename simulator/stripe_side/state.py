@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from simulator.billing_modes import DEFAULT_BILLING_MODE, BillingMode
-from simulator.stripe_side.catalog import Card, CatalogPrice
+from simulator.stripe_side.catalog import Card, CatalogPrice, Feature
 from simulator.stripe_side.settings import MissingPaymentMethod
 
 
@@ -118,6 +118,8 @@ class PaymentState:
     metadata: dict[str, str]
     status: str = "requires_payment_method"
     charged: bool = False
+    amount_refunded: int = 0
+    refund_id: str | None = None
 
     @property
     def succeeded(self) -> bool:
@@ -140,3 +142,7 @@ class CustomerState:
     invoices: list[InvoiceState] = field(default_factory=list)
     payments: list[PaymentState] = field(default_factory=list)
     invoice_items: list[InvoiceItemState] = field(default_factory=list)
+    # The features of the customer's latest active entitlement summary.
+    entitled: tuple[Feature, ...] = ()
+    # The one-time payments Checkout took (a refund names one).
+    one_time_payments: list[PaymentState] = field(default_factory=list)

@@ -63,7 +63,7 @@ class CatalogStripe(StripeGateway):
             self.listed[url] = self.listed.get(url, 0) + 1
             session_id = url.removeprefix("/v1/checkout/sessions/").removesuffix("/line_items")
             if session_id in self.line_items:
-                _name_products(result, self.line_items[session_id])
+                _name_products(result, session_id, self.line_items[session_id])
         return result
 
     def sells(self, session_id: str, products: Iterable[str]) -> None:
@@ -74,12 +74,13 @@ class CatalogStripe(StripeGateway):
         return self.listed.get(f"/v1/checkout/sessions/{session_id}/line_items", 0)
 
 
-def _name_products(page: Any, products: list[str]) -> None:
+def _name_products(page: Any, session_id: str, products: list[str]) -> None:
+    """The page lists one item of each product, with the ids Stripe keeps for the session."""
     [template] = page.data[:1]
     items = []
     for product_id in products:
         item = type(template).construct_from(template.to_dict(), template.api_key)
-        item["id"] = fresh("li")
+        item["id"] = f"li_{session_id}_{product_id}"
         item["quantity"] = 1
         item["price"]["id"] = PRICES[product_id]
         item["price"]["product"] = product_id

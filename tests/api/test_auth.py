@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import AsyncIterator
 
 import jwt
 import pytest
 
 from services.models import PortalBlock, PortalConfiguration, User
+from simulator.toolkit.identity_provider import IdentityProvider, ProviderKey, generate_key
 from tests.api.conftest import client_with
 from tests.support import error_codes, graphql
 
@@ -152,3 +154,77 @@ async def test_admin_mutations_without_a_token_are_unauthenticated(client):
     )
 
     assert error_codes(body) == ["UNAUTHENTICATED"]
+
+
+PROVIDER_ISSUER = "https://tenant.example.com/"
+# Namespaced claims, as Auth0 requires for custom claims in its access tokens.
+EMAIL_CLAIM = "https://billing.example.com/email"
+ROLES_CLAIM = "https://billing.example.com/roles"
+
+
+@pytest.fixture(scope="module")
+def provider_key() -> ProviderKey:
+    return generate_key("RS256", "tenant-key-1")
+
+
+@pytest.fixture
+async def provider(provider_key) -> AsyncIterator[tuple[IdentityProvider, str]]:
+    """A sign-in provider serving its JWKS on a loopback port: (the provider, its JWKS URL)."""
+    idp = IdentityProvider(issuer=PROVIDER_ISSUER, audience=AUDIENCE)
+    idp.publish(provider_key)
+    async with idp.serve() as jwks_url:
+        yield idp, jwks_url
+
+
+@pytest.fixture
+async def provider_client(stripe_mock, database, provider):
+    """A client on an app that verifies the provider's tokens."""
+    _, jwks_url = provider
+    configured = client_with(
+        database_url=database,
+        stripe_api_base=stripe_mock.url,
+        auth_jwks_url=jwks_url,
+        auth_jwt_issuer=PROVIDER_ISSUER,
+        auth_jwt_audience=AUDIENCE,
+        auth_email_claim=EMAIL_CLAIM,
+        auth_admin_claim=f"{ROLES_CLAIM}=admin",
+    )
+    async with configured as http:
+        yield http
+
+
+async def test_a_sign_in_providers_token_signs_the_user_in(provider_client, provider, provider_key):
+    idp, _ = provider
+    token = idp.mint("auth0|ada", provider_key, **{EMAIL_CLAIM: "ada@example.com"})
+
+    body = await graphql(provider_client, "query { viewer { id email } }", token=token)
+
+    assert body["data"] == {"viewer": {"id": "auth0|ada", "email": "ada@example.com"}}
+
+
+@pytest.mark.parametrize(("roles", "codes"), [(["admin"], []), (["member"], ["FORBIDDEN"])])
+async def test_the_providers_roles_claim_decides_who_is_an_admin(
+    provider_client, provider, provider_key, roles, codes
+):
+    idp, _ = provider
+    token = idp.mint("auth0|ada", provider_key, **{ROLES_CLAIM: roles})
+
+    body = await graphql(provider_client, PORTAL_CONFIGURATION, token=token)
+
+    assert error_codes(body) == codes
+
+
+async def test_an_unknown_key_while_the_provider_is_down_is_unauthenticated(
+    provider_client, provider, provider_key
+):
+    idp, _ = provider
+    idp.failing = True
+    token = idp.mint("user-1", provider_key, kid="rotated-in-during-the-outage")
+
+    response = await provider_client.post(
+        "/graphql", json={"query": VIEWER}, headers={"authorization": f"Bearer {token}"}
+    )
+
+    assert response.status_code == 200
+    assert error_codes(response.json()) == ["UNAUTHENTICATED"]
+    assert await User.all().count() == 0

@@ -26,7 +26,7 @@ def user_reads(monkeypatch, database) -> list[str]:
 
 
 def caller(subject: str, email: str | None = None) -> Principal:
-    return Principal(subject=subject, email=email, role=None)
+    return Principal(subject=subject, email=email)
 
 
 async def test_a_billing_user_with_a_customer_is_read_once(user_reads):

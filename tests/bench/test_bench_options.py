@@ -14,6 +14,7 @@ from billing_portal.cli import main
         (["--concurrency", "0"], "--concurrency must be at least 1"),
         (["--seconds", "0"], "--seconds must be positive"),
         (["--workload", "nope"], "unknown workload(s) ['nope']"),
+        (["--database-url", "mysql://db/bench"], "--database-url must name a PostgreSQL server"),
     ],
 )
 def test_a_bad_option_is_refused_with_one_line(arguments, complaint, capsys):

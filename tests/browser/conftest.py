@@ -17,11 +17,12 @@ from playwright.async_api import (
     Playwright,
     ViewportSize,
     async_playwright,
+    expect,
 )
 
 from simulator.toolkit.stripe_mock import StripeMockServer
 from tests.browser.chromium import LAUNCH_ARGS, ChromiumNotFound, find_chromium
-from tests.browser.evidence import PageEvidence, forget_earlier_failures
+from tests.browser.evidence import PageEvidence
 from tests.browser.offline import OfflineGuard
 from tests.browser.stand import Stand, running_stand
 from tests.support import service_missing
@@ -31,8 +32,10 @@ DESKTOP_VIEWPORT: ViewportSize = {"width": 1280, "height": 900}
 # say what a date reads.
 LOCALE = "en-US"
 TIMEZONE = "UTC"
-# Playwright's default of 30 s hides a stuck page for too long on a two-core CI machine.
+# One wait for every action and expectation: Playwright's 30 s for actions hides a stuck page
+# for long, its 5 s for expectations is short for a page that reloads on a busy two-core machine.
 ACTION_TIMEOUT_MS = 10_000
+expect.set_options(timeout=ACTION_TIMEOUT_MS)
 EVIDENCE = pytest.StashKey[PageEvidence]()
 
 
@@ -52,7 +55,6 @@ async def playwright() -> AsyncIterator[Playwright]:
 
 @pytest.fixture(scope="session")
 async def browser(playwright: Playwright, chromium_executable: str) -> AsyncIterator[Browser]:
-    forget_earlier_failures()
     launched = await playwright.chromium.launch(
         executable_path=chromium_executable, args=list(LAUNCH_ARGS)
     )
@@ -81,6 +83,9 @@ async def context(
     await offline.install(fresh)
     yield fresh
     await fresh.close()
+    # Every page of the stand works offline: one that asks the internet for anything (a font, a
+    # script from a CDN) would look fine on a connected machine and broken on a developer's.
+    assert offline.blocked == [], f"the pages asked for hosts off this machine: {offline.blocked}"
 
 
 @pytest.fixture
@@ -99,12 +104,6 @@ async def stand(stripe_mock: StripeMockServer, database: str) -> AsyncIterator[S
     """The service with its demo app and a fresh local Stripe, on the emptied database."""
     async with running_stand(stripe_mock.url, database) as running:
         yield running
-
-
-@pytest.fixture
-async def portal_block(stand: Stand) -> str:
-    """The id of the Customer Portal block the demo's admin saved (Redirect URL: the demo)."""
-    return await stand.save_portal_block()
 
 
 @pytest.hookimpl(wrapper=True)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,11 +18,6 @@ from playwright.async_api import ConsoleMessage, Error, Page
 
 FAILURES_FOLDER = Path(__file__).resolve().parents[2] / "var" / "browser-failures"
 _UNSAFE_IN_FILE_NAME = re.compile(r"[^A-Za-z0-9_.-]+")
-
-
-def forget_earlier_failures() -> None:
-    """The folder holds this run's failures only, so no stale picture is taken for news."""
-    shutil.rmtree(FAILURES_FOLDER, ignore_errors=True)
 
 
 @dataclass

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from playwright.async_api import Locator, Page, expect
 
@@ -17,6 +18,30 @@ SUCCESS_CARD = "4242 4242 4242 4242"
 DECLINED_CARD = "4000 0000 0000 0002"
 FUTURE_EXPIRY = "12 / 34"
 ANY_CVC = "123"
+
+
+async def tab_to(target: Locator, *, most_presses: int = 60) -> None:
+    """Press Tab until `target` has the keyboard focus, as a keyboard user moves through a page;
+    fails if it never gets there (not focusable, or out of the tab order)."""
+    for _ in range(most_presses):
+        if await target.evaluate("element => element === document.activeElement"):
+            return
+        await target.page.keyboard.press("Tab")
+    raise AssertionError(f"{target} never took the focus in {most_presses} presses of Tab")
+
+
+async def overflow_width(page: Page) -> int:
+    """How many CSS pixels the page is wider than the window (0: nothing to scroll sideways)."""
+    overflow: int = await page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    return overflow
+
+
+def day(timestamp: int) -> str:
+    """A date as the pages write it in the tests' browser (en-US, UTC): "Dec 31, 2026"."""
+    moment = datetime.fromtimestamp(timestamp, UTC)
+    return f"{moment:%b} {moment.day}, {moment.year}"
 
 
 @dataclass(frozen=True)

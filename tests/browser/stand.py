@@ -17,27 +17,15 @@ from typing import Any
 import httpx
 
 from billing_portal.app import create_app
-from billing_portal.settings import WEBHOOK_PATH, Settings, load_settings
+from billing_portal.settings import WEBHOOK_PATH, load_settings
 from simulator.local_stripe.cards import CardInput
 from simulator.local_stripe.local import LocalStripe
 from simulator.local_stripe.server import LocalStripeOptions, running_local_stripe
 from simulator.toolkit.graphql import GRAPHQL_PATH, GraphQLClient
 from simulator.toolkit.loopback import serving
 from simulator.toolkit.servers import LOOPBACK, free_port
+from tests.browser.screens import SUCCESS_CARD
 
-ADMIN = "admin"
-SUCCESS_CARD_NUMBER = "4242424242424242"
-
-CONFIGURE_PORTAL = """
-mutation ConfigurePortal($input: PortalConfigurationInput!) {
-  configureCustomerPortal(input: $input) { id }
-}
-"""
-SAVE_PORTAL_BLOCK = """
-mutation SavePortalBlock($input: PortalBlockInput!) {
-  savePortalBlock(input: $input) { id }
-}
-"""
 START_CHECKOUT = """
 mutation StartCheckout($input: CheckoutInput!) {
   createCheckoutSession(input: $input) { id }
@@ -73,28 +61,11 @@ class Stand:
         """The price of the catalog's `plan` ("basic", "pro")."""
         return self.local.side.catalog[plan].price_id
 
-    async def save_portal_block(self) -> str:
-        """What the demo's admin sets up once: a portal where customers cancel at period end,
-        switch between the recurring plans, change card and see invoices; and a block whose
-        Redirect URL is the demo. Returns the block's id."""
-        recurring = [price.price_id for price in self.local.prices() if price.recurring]
-        configuration = {
-            "cancelSubscription": True,
-            "cancellationMode": "at_period_end",
-            "updatePaymentMethod": True,
-            "updateSubscription": True,
-            "updateSubscriptionPriceIds": recurring,
-            "invoiceHistory": True,
-            "updateCustomerDetails": False,
-        }
-        await self.graphql(
-            "ConfigurePortal", CONFIGURE_PORTAL, {"input": configuration}, as_user=ADMIN
-        )
-        block = {"title": "Manage your subscription", "redirectUrl": self.demo_url}
-        data = await self.graphql(
-            "SavePortalBlock", SAVE_PORTAL_BLOCK, {"input": block}, as_user=ADMIN
-        )
-        block_id: str = data["savePortalBlock"]["id"]
+    async def portal_block_id(self) -> str:
+        """The Customer Portal block the demo shows (it saves one on its first visit)."""
+        response = await self.http.get(f"{self.service_url}/demo/config")
+        response.raise_for_status()
+        block_id: str = response.json()["portalBlockId"]
         return block_id
 
     async def subscribe(self, user: str, plan: str) -> None:
@@ -108,11 +79,12 @@ class Stand:
             "StartCheckout", START_CHECKOUT, {"input": checkout}, as_user=user
         )
         session_id = data["createCheckoutSession"]["id"]
-        await self.local.complete_checkout(session_id, CardInput(SUCCESS_CARD_NUMBER))
+        await self.local.complete_checkout(session_id, CardInput(SUCCESS_CARD))
 
-    async def cancel_at_period_end(self, user: str, block_id: str) -> None:
-        """`user` cancels in a portal session of the block, without a browser."""
-        data = await self.graphql("OpenPortal", OPEN_PORTAL, {"blockId": block_id}, as_user=user)
+    async def cancel_at_period_end(self, user: str) -> None:
+        """`user` cancels in a portal session opened from the demo's block, without a browser."""
+        variables = {"blockId": await self.portal_block_id()}
+        data = await self.graphql("OpenPortal", OPEN_PORTAL, variables, as_user=user)
         portal_session_id = data["createPortalSession"]["url"].rstrip("/").rpartition("/")[2]
         await self.local.cancel_subscription(portal_session_id)
 
@@ -132,17 +104,19 @@ class Stand:
 
 @asynccontextmanager
 async def running_stand(stripe_mock_url: str, database_url: str) -> AsyncIterator[Stand]:
+    settings = load_settings(
+        billing_env="test", database_url=database_url, rate_limit_sessions_per_minute=0
+    )
     service_port = free_port()
-    settings_without_stripe = _settings(database_url, stripe_api_base=None)
     options = LocalStripeOptions(
         webhook_url=f"http://{LOOPBACK}:{service_port}{WEBHOOK_PATH}",
-        webhook_secret=settings_without_stripe.webhook_secret,
+        webhook_secret=settings.webhook_secret,
         stripe_mock_url=stripe_mock_url,
     )
     async with AsyncExitStack() as stack:
         local_stripe = await stack.enter_async_context(running_local_stripe(options))
-        settings = _settings(database_url, stripe_api_base=local_stripe.url)
-        app = create_app(settings, manage_database=False)
+        on_local_stripe = settings.model_copy(update={"stripe_api_base": local_stripe.url})
+        app = create_app(on_local_stripe, manage_database=False)
         service_url = await stack.enter_async_context(
             serving(app, "the service", port=service_port)
         )
@@ -151,13 +125,3 @@ async def running_stand(stripe_mock_url: str, database_url: str) -> AsyncIterato
         await local_stripe.local.publish_catalog()
         http = await stack.enter_async_context(httpx.AsyncClient())
         yield Stand(service_url, local_stripe.local, http)
-
-
-def _settings(database_url: str, *, stripe_api_base: str | None) -> Settings:
-    overrides: dict[str, object] = {"stripe_api_base": stripe_api_base} if stripe_api_base else {}
-    return load_settings(
-        billing_env="test",
-        database_url=database_url,
-        rate_limit_sessions_per_minute=0,
-        **overrides,
-    )

@@ -1,4 +1,5 @@
-"""Bearer tokens: only a well-signed, unexpired HS256 token with a subject."""
+"""Bearer tokens signed with the shared secret: only a well-signed, unexpired HS256 token with a
+subject. (Tokens of sign-in providers: test_provider_tokens.)"""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import time
 import jwt
 import pytest
 
-from services.auth import TokenVerifier
+from services.auth import CLOCK_SKEW_SECONDS, TokenVerifier
 from services.errors import ErrorCode, Forbidden, Unauthenticated
 from simulator.toolkit.tokens import TokenMinter
 
@@ -22,12 +23,16 @@ def valid_claims(**extra: object) -> dict[str, object]:
     return {"sub": "user-1", "exp": int(time.time()) + 60, **extra}
 
 
-def test_a_minted_token_verifies_with_its_claims():
+# Expired for longer than the clock skew the verifier tolerates.
+LONG_AGO = int(time.time()) - CLOCK_SKEW_SECONDS - 60
+
+
+async def test_a_minted_token_verifies_with_its_claims():
     verifier = TokenVerifier(SECRET)
 
     token = TokenMinter(SECRET).mint("user-1", email="a@example.com")
 
-    principal = verifier.verify(f"Bearer {token}")
+    principal = await verifier.verify(f"Bearer {token}")
 
     assert (principal.subject, principal.email, principal.is_admin) == (
         "user-1",
@@ -45,11 +50,11 @@ def test_a_minted_token_verifies_with_its_claims():
         "Bearer ",
         "Bearer not-a-jwt",
         bearer(valid_claims(), key="another-secret-that-is-long-enough-for-hs256"),
-        bearer({"sub": "user-1", "exp": int(time.time()) - 10}),
+        bearer({"sub": "user-1", "exp": LONG_AGO}),
         bearer({"sub": "user-1"}),
         bearer({"exp": int(time.time()) + 60}),
         bearer(valid_claims(sub="")),
-        f"Bearer {jwt.encode(valid_claims(), None, algorithm='none')}",
+        f"Bearer {jwt.encode(valid_claims(), '', algorithm='none')}",
     ],
     ids=[
         "missing",
@@ -65,39 +70,52 @@ def test_a_minted_token_verifies_with_its_claims():
         "alg-none",
     ],
 )
-def test_an_invalid_token_is_unauthenticated(header):
+async def test_an_invalid_token_is_unauthenticated(header):
     with pytest.raises(Unauthenticated) as refusal:
-        TokenVerifier(SECRET).verify(header)
+        await TokenVerifier(SECRET).verify(header)
 
     assert refusal.value.code is ErrorCode.UNAUTHENTICATED
 
 
-def test_a_token_for_another_audience_is_unauthenticated():
+async def test_a_token_for_another_audience_is_unauthenticated():
     verifier = TokenVerifier(SECRET, audience="billing")
 
     with pytest.raises(Unauthenticated):
-        verifier.verify(bearer(valid_claims(aud="other")))
+        await verifier.verify(bearer(valid_claims(aud="other")))
 
 
-def test_a_token_from_another_issuer_is_unauthenticated():
+async def test_a_token_from_another_issuer_is_unauthenticated():
     verifier = TokenVerifier(SECRET, issuer="https://auth.example.com")
 
     with pytest.raises(Unauthenticated):
-        verifier.verify(bearer(valid_claims(iss="https://other.example.com")))
+        await verifier.verify(bearer(valid_claims(iss="https://other.example.com")))
 
 
-def test_minted_tokens_carry_the_configured_audience_and_issuer():
+async def test_minted_tokens_carry_the_configured_audience_and_issuer():
     verifier = TokenVerifier(SECRET, audience="billing", issuer="https://auth.example.com")
     minter = TokenMinter(SECRET, audience="billing", issuer="https://auth.example.com")
 
-    assert verifier.verify(f"Bearer {minter.mint('user-1')}").subject == "user-1"
+    assert (await verifier.verify(f"Bearer {minter.mint('user-1')}")).subject == "user-1"
 
 
-def test_only_the_admin_role_passes_the_admin_check():
+async def test_only_the_admin_role_passes_the_admin_check():
     verifier = TokenVerifier(SECRET)
 
     minter = TokenMinter(SECRET)
 
-    verifier.verify(f"Bearer {minter.mint('root', admin=True)}").require_admin()
+    (await verifier.verify(f"Bearer {minter.mint('root', admin=True)}")).require_admin()
     with pytest.raises(Forbidden):
-        verifier.verify(f"Bearer {minter.mint('user-1')}").require_admin()
+        (await verifier.verify(f"Bearer {minter.mint('user-1')}")).require_admin()
+
+
+async def test_an_expiry_within_the_clock_skew_is_tolerated():
+    just_expired = int(time.time()) - CLOCK_SKEW_SECONDS // 2
+
+    principal = await TokenVerifier(SECRET).verify(bearer({"sub": "user-1", "exp": just_expired}))
+
+    assert principal.subject == "user-1"
+
+
+async def test_an_hs256_token_is_refused_when_no_secret_is_configured():
+    with pytest.raises(Unauthenticated):
+        await TokenVerifier(secret=None).verify(bearer(valid_claims()))

@@ -7,32 +7,18 @@ import asyncio
 import json
 import logging
 import os
-import sys
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 
 import httpx
 
-from billing_portal.app import MAX_BODY_BYTES, create_app
+from billing_portal.app import MAX_BODY_BYTES
 from billing_portal.logging_setup import JsonFormatter
-from billing_portal.settings import Settings
 from simulator.toolkit.servers import free_port
 from simulator.toolkit.stripe_mock import StripeMockServer
-from tests.support import error_codes, graphql
+from tests.support import app_client, error_codes, first_answer, graphql, serving_process
 
 INTROSPECTION = "query { __schema { queryType { name } } }"
 HTML = {"accept": "text/html"}
-
-
-@asynccontextmanager
-async def client_for(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings, manage_database=False)
-    transport = httpx.ASGITransport(app=app)
-    try:
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
-            yield http
-    finally:
-        await app.state.services.close()
 
 
 async def test_graphiql_is_served_to_a_browser_outside_prod(client):
@@ -81,7 +67,7 @@ async def test_readyz_is_503_naming_stripe_when_stripe_mock_is_stopped(settings)
     stopped = await asyncio.to_thread(StripeMockServer().start)
     await asyncio.to_thread(stopped.stop)
 
-    async with client_for(settings.model_copy(update={"stripe_api_base": stopped.url})) as http:
+    async with app_client(settings.model_copy(update={"stripe_api_base": stopped.url})) as http:
         response = await http.get("/readyz")
 
     assert response.status_code == 503
@@ -100,31 +86,14 @@ async def test_readyz_is_503_naming_the_database_when_it_is_unreachable(stripe_m
         "DATABASE_URL": f"postgres://billing:billing@127.0.0.1:{free_port()}/billing",
         "STRIPE_API_BASE": stripe_mock.url,
     }
-    server = await asyncio.create_subprocess_exec(
-        *(sys.executable, "-m", "billing_portal.cli", "serve", "--port", str(port)),
-        cwd=tmp_path,
-        env=environment,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.DEVNULL,
-    )
-    try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as http:
-            response = await _first_answer(http, "/readyz")
-    finally:
-        server.terminate()
-        await asyncio.wait_for(server.wait(), timeout=10)
+    async with (
+        serving_process(port, tmp_path, environment),
+        httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as http,
+    ):
+        response = await first_answer(http, "/readyz")
 
     assert response.status_code == 503
     assert set(response.json()["reasons"]) == {"database"}
-
-
-async def _first_answer(http: httpx.AsyncClient, path: str, attempts: int = 200) -> httpx.Response:
-    for _ in range(attempts):
-        try:
-            return await http.get(path)
-        except httpx.TransportError:
-            await asyncio.sleep(0.05)
-    raise AssertionError(f"the server never answered {path}")
 
 
 async def test_a_request_id_sent_by_the_caller_is_echoed(client):

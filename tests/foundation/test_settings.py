@@ -86,7 +86,9 @@ def test_prod_names_the_missing_setting_in_one_line(monkeypatch, missing):
     with pytest.raises(ConfigurationError) as refusal:
         load_settings()
 
-    assert str(refusal.value) == f"{missing} is required when BILLING_ENV=prod"
+    # Tokens verify with the shared secret or the provider's published keys: either will do.
+    named = "AUTH_JWT_SECRET or AUTH_JWKS_URL" if missing == "AUTH_JWT_SECRET" else missing
+    assert str(refusal.value) == f"{named} is required when BILLING_ENV=prod"
 
 
 def test_prod_names_every_missing_setting_at_once(monkeypatch):
@@ -115,3 +117,108 @@ def test_an_unknown_environment_name_is_one_line_naming_the_variable(monkeypatch
 
     assert str(refusal.value).startswith("BILLING_ENV: ")
     assert "\n" not in str(refusal.value)
+
+
+JWKS_URL = "https://provider.example.com/.well-known/jwks.json"
+ISSUER = "https://provider.example.com/"
+
+
+def with_a_provider(monkeypatch: pytest.MonkeyPatch, *, prod: bool = False) -> None:
+    """A sign-in provider's JWKS URL and issuer set; in prod, without a shared secret."""
+    if prod:
+        monkeypatch.setenv("BILLING_ENV", "prod")
+        for name, value in PROD_REQUIRED.items():
+            if name != "AUTH_JWT_SECRET":
+                monkeypatch.setenv(name, value)
+    monkeypatch.setenv("AUTH_JWKS_URL", JWKS_URL)
+    monkeypatch.setenv("AUTH_JWT_ISSUER", ISSUER)
+
+
+def test_by_default_only_the_configured_keys_algorithms_are_accepted(monkeypatch):
+    assert load_settings().jwt_algorithms == ["HS256"]
+
+    with_a_provider(monkeypatch)
+
+    assert load_settings().jwt_algorithms == ["HS256", "RS256", "ES256", "EdDSA"]
+
+
+def test_prod_verifies_provider_tokens_without_a_shared_secret(monkeypatch):
+    with_a_provider(monkeypatch, prod=True)
+
+    assert load_settings().jwt_algorithms == ["RS256", "ES256", "EdDSA"]
+
+
+def test_a_blank_jwks_url_is_no_jwks_url(monkeypatch):
+    monkeypatch.setenv("AUTH_JWKS_URL", " ")
+
+    assert load_settings().auth_jwks_url is None
+
+
+def test_the_algorithm_list_is_read_as_a_comma_separated_list(monkeypatch):
+    with_a_provider(monkeypatch)
+    monkeypatch.setenv("AUTH_JWT_ALGORITHMS", "RS256, ES256")
+
+    assert load_settings().jwt_algorithms == ["RS256", "ES256"]
+
+
+@pytest.mark.parametrize(
+    ("algorithms", "refusal"),
+    [
+        ("HS256,none", "AUTH_JWT_ALGORITHMS: 'none' is not accepted"),
+        ("HS256,HS1", "AUTH_JWT_ALGORITHMS: 'HS1' is not accepted"),
+        ("ES256", "AUTH_JWT_ALGORITHMS names ES256, which needs AUTH_JWKS_URL"),
+    ],
+    ids=["none", "unknown", "public-key-without-jwks"],
+)
+def test_an_algorithm_nothing_can_verify_safely_is_refused(monkeypatch, algorithms, refusal):
+    monkeypatch.setenv("AUTH_JWT_ALGORITHMS", algorithms)
+
+    with pytest.raises(ConfigurationError) as refused:
+        load_settings()
+
+    assert str(refused.value).startswith(refusal)
+
+
+@pytest.mark.parametrize(
+    ("changes", "refusal"),
+    [
+        (
+            {"AUTH_JWT_ALGORITHMS": "RS256,HS256"},
+            "AUTH_JWT_ALGORITHMS names HS256, which needs AUTH_JWT_SECRET",
+        ),
+        ({"AUTH_JWT_ISSUER": ""}, "AUTH_JWT_ISSUER is required with AUTH_JWKS_URL"),
+        (
+            {"AUTH_JWKS_URL": "http://provider.example.com/jwks.json"},
+            "AUTH_JWKS_URL must be an https URL",
+        ),
+    ],
+    ids=["hmac-without-secret", "no-issuer", "plain-http"],
+)
+def test_a_provider_setup_that_cannot_verify_safely_is_refused(monkeypatch, changes, refusal):
+    with_a_provider(monkeypatch, prod=True)
+    for name, value in changes.items():
+        monkeypatch.setenv(name, value)
+
+    with pytest.raises(ConfigurationError) as refused:
+        load_settings()
+
+    assert str(refused.value) == refusal
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("AUTH_ADMIN_CLAIM", "role"),
+        ("AUTH_ADMIN_CLAIM", "=admin"),
+        ("AUTH_ADMIN_CLAIM", "role="),
+        ("AUTH_EMAIL_CLAIM", "user..email"),
+    ],
+)
+def test_a_claim_rule_that_names_no_claim_is_refused_in_one_line(monkeypatch, variable, value):
+    monkeypatch.setenv(variable, value)
+
+    with pytest.raises(ConfigurationError) as refused:
+        load_settings()
+
+    assert str(refused.value).startswith(f"{variable}: ")
+    assert "\n" not in str(refused.value)

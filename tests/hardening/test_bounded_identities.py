@@ -33,14 +33,14 @@ def header(**claims: object) -> str:
     return f"Bearer {jwt.encode(payload, SECRET, algorithm='HS256')}"
 
 
-def refusal(authorization: str) -> str:
+async def refusal(authorization: str) -> str:
     with pytest.raises(Unauthenticated) as refused:
-        TokenVerifier(SECRET).verify(authorization)
+        await TokenVerifier(SECRET).verify(authorization)
     return refused.value.message
 
 
-def test_claims_as_long_as_their_columns_are_accepted():
-    principal = TokenVerifier(SECRET).verify(
+async def test_claims_as_long_as_their_columns_are_accepted():
+    principal = await TokenVerifier(SECRET).verify(
         header(sub="s" * MAX_SUBJECT_LENGTH, email="e" * MAX_EMAIL_LENGTH, role="r" * 64)
     )
 
@@ -51,10 +51,10 @@ def test_claims_as_long_as_their_columns_are_accepted():
     ("claim", "max_length"),
     [("sub", MAX_SUBJECT_LENGTH), ("email", MAX_EMAIL_LENGTH), ("role", MAX_ROLE_LENGTH)],
 )
-def test_a_claim_longer_than_its_column_is_unauthenticated_and_named(claim, max_length):
+async def test_a_claim_longer_than_its_column_is_unauthenticated_and_named(claim, max_length):
     value = "x" * (max_length + 1)
 
-    message = refusal(header(**{claim: value}))
+    message = await refusal(header(**{claim: value}))
 
     assert f"{claim} claim is longer than {max_length}" in message
     assert value not in message
@@ -64,15 +64,17 @@ def test_a_claim_longer_than_its_column_is_unauthenticated_and_named(claim, max_
     "character", [*UNSAFE_CHARACTERS.values(), "\n"], ids=[*UNSAFE_CHARACTERS, "newline"]
 )
 @pytest.mark.parametrize("claim", ["sub", "email"])
-def test_a_claim_with_a_character_databases_or_pages_refuse_is_unauthenticated(claim, character):
-    message = refusal(header(**{claim: f"a{character}b"}))
+async def test_a_claim_with_a_character_databases_or_pages_refuse_is_unauthenticated(
+    claim, character
+):
+    message = await refusal(header(**{claim: f"a{character}b"}))
 
     assert f"{claim} claim contains" in message
     assert f"U+{ord(character):04X}" in message
 
 
-def test_a_token_longer_than_the_bound_is_refused_before_it_is_decoded():
-    message = refusal(f"Bearer {'a' * (MAX_TOKEN_LENGTH + 1)}")
+async def test_a_token_longer_than_the_bound_is_refused_before_it_is_decoded():
+    message = await refusal(f"Bearer {'a' * (MAX_TOKEN_LENGTH + 1)}")
 
     assert str(MAX_TOKEN_LENGTH) in message
 

@@ -4,7 +4,8 @@ and database; the local Stripe sends its webhooks to the service.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,12 +15,13 @@ import pytest
 from billing_portal.app import create_app
 from billing_portal.settings import WEBHOOK_PATH, Settings, load_settings
 from simulator.app_users import AppAdmin, AppUser
+from simulator.local_stripe.cards import CardInput
 from simulator.local_stripe.local import LocalStripe
 from simulator.local_stripe.server import LocalStripeOptions, running_local_stripe
 from simulator.toolkit.connections import service_client
 from simulator.toolkit.graphql import GraphQLClient
 from simulator.toolkit.loopback import serving
-from simulator.toolkit.servers import free_port
+from simulator.toolkit.servers import LOOPBACK, free_port
 from simulator.toolkit.stripe_mock import StripeMockServer
 from simulator.toolkit.tokens import TokenMinter
 from tests.local_stripe.pages_support import PagesStand, local_stand
@@ -27,6 +29,7 @@ from tests.local_stripe.pages_support import PagesStand, local_stand
 SUCCESS_URL = "http://localhost/billing/success?session_id={CHECKOUT_SESSION_ID}"
 CANCEL_URL = "http://localhost/billing/canceled"
 REDIRECT_URL = "https://localhost/account"
+VISA = CardInput("4242424242424242")
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,17 @@ class Stand:
             method, f"{self.stripe_url}{path}", headers=headers, **kwargs
         )
 
+    async def on_basic_with_a_portal(self) -> tuple[AppUser, dict[str, str]]:
+        """A user who paid for Basic, and a portal session the service opened for them from the
+        admin's block (the portal configured to switch between the monthly plans)."""
+        admin = self.admin()
+        recurring = [p["priceId"] for p in await self.user().plans() if p["interval"] == "month"]
+        await admin.configure_customer_portal(recurring)
+        block = await admin.save_portal_block("Billing", REDIRECT_URL)
+        user = self.user()
+        await self.local.complete_checkout((await self.subscribe(user))["id"], VISA)
+        return user, await user.create_portal_session(block["id"], None)
+
     async def subscribe(self, user: AppUser, plan: str = "Basic", **extra: Any) -> dict[str, Any]:
         """createCheckoutSession for the plan of that name; the session the service returned."""
         price_id = next(p["priceId"] for p in await user.plans() if p["name"] == plan)
@@ -67,13 +81,26 @@ class Stand:
 
 @pytest.fixture
 async def stand(stripe_mock: StripeMockServer, database: str) -> AsyncIterator[Stand]:
+    async with standing(stripe_mock, database) as built:
+        yield built
+
+
+@asynccontextmanager
+async def standing(
+    stripe_mock: StripeMockServer,
+    database: str,
+    *,
+    webhooks_to: Callable[[str], str] = lambda service_url: f"{service_url}{WEBHOOK_PATH}",
+) -> AsyncIterator[Stand]:
+    """The service and its local Stripe, which sends its webhooks where `webhooks_to` says for
+    the service's base URL (to the service's own endpoint unless told otherwise)."""
     service_port = free_port()
     async with service_client(8) as http:
         settings = load_settings(
             billing_env="test", database_url=database, rate_limit_sessions_per_minute=0
         )
         options = LocalStripeOptions(
-            webhook_url=f"http://127.0.0.1:{service_port}{WEBHOOK_PATH}",
+            webhook_url=webhooks_to(f"http://{LOOPBACK}:{service_port}"),
             webhook_secret=settings.webhook_secret,
             stripe_mock_url=stripe_mock.url,
         )

@@ -97,6 +97,7 @@ class PagesStand:
         quantity: int = 1,
         trial_days: int | None = None,
         allow_promotion_codes: bool = False,
+        payment_method_collection: str = "always",
         cancel_url: str = CANCEL_URL,
     ) -> CheckoutSession:
         return self.local.create_checkout_session(
@@ -107,6 +108,7 @@ class PagesStand:
             cancel_url=cancel_url,
             trial_days=trial_days,
             allow_promotion_codes=allow_promotion_codes,
+            payment_method_collection=payment_method_collection,
         )
 
     def portal(

@@ -137,3 +137,39 @@ async def test_lists_are_filtered_by_customer(stand: Stand) -> None:
     )
 
     assert [row["customer"] for row in answer.json()["data"]] == [customer_id]
+
+
+async def test_the_active_entitlements_are_the_features_of_the_plan(stand: Stand) -> None:
+    user = stand.user()
+    await stand.local.complete_checkout((await stand.subscribe(user))["id"], VISA)
+    viewer = await user.viewer()
+    plan = stand.local.price(viewer["subscriptions"][0]["priceId"])
+    assert plan is not None
+
+    answer = await stand.stripe(
+        "GET", "/v1/entitlements/active_entitlements", params={"customer": viewer["customerId"]}
+    )
+
+    listed = [row["lookup_key"] for row in answer.json()["data"]]
+    assert listed == [feature.lookup_key for feature in plan.features]
+
+
+async def test_a_products_features_are_those_of_the_catalog(stand: Stand) -> None:
+    plan = stand.local.prices()[0]
+
+    answer = await stand.stripe("GET", f"/v1/products/{plan.product_id}/features")
+
+    listed = [row["entitlement_feature"]["lookup_key"] for row in answer.json()["data"]]
+    assert listed == [feature.lookup_key for feature in plan.features]
+
+
+async def test_the_charges_are_the_customers_payments(stand: Stand) -> None:
+    user = stand.user()
+    await stand.local.complete_checkout((await stand.subscribe(user))["id"], VISA)
+
+    answer = await stand.stripe(
+        "GET", "/v1/charges", params={"customer": (await user.viewer())["customerId"]}
+    )
+
+    [charge] = answer.json()["data"]
+    assert (charge["amount"], charge["status"]) == (900, "succeeded")

@@ -70,6 +70,20 @@ async def test_a_trial_shows_its_free_days_and_nothing_due_today(pages: PagesSta
     assert "Start trial" in text
 
 
+async def test_a_trial_that_needs_no_card_starts_without_the_card_form(pages: PagesStand):
+    customer = await pages.customer()
+    session = pages.checkout(
+        customer, "basic", trial_days=7, payment_method_collection="if_required"
+    )
+
+    page = await pages.browser.get(f"/checkout/{session.id}")
+    answer = await pages.browser.post(f"/checkout/{session.id}", data={})
+
+    assert 'id="number"' not in page.text
+    assert answer.status_code == 303
+    assert pages.subscription_of(customer).status == "trialing"
+
+
 async def test_a_one_time_price_is_paid_for_its_amount(pages: PagesStand):
     customer = await pages.customer()
     session = pages.checkout(customer, "setup")

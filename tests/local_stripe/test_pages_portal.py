@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 
 from simulator.local_stripe.pages.rendering import date
+from simulator.local_stripe.sessions import PortalSession
+from simulator.stripe_side.state import CustomerState
 from simulator.toolkit.stripe_mock import StripeMockServer
 from tests.local_stripe.pages_support import (
     BANNER,
@@ -20,6 +22,14 @@ from tests.local_stripe.pages_support import (
 )
 
 HOSTILE = "<b onmouseover=alert(1)>Pro</b>"
+
+
+async def configured_portal(
+    pages: PagesStand, changes: dict[str, str]
+) -> tuple[CustomerState, PortalSession]:
+    """A subscribed customer's portal session on the full configuration with `changes`."""
+    customer = await pages.subscribed()
+    return customer, pages.portal(customer, {**full_portal(pages.local), **changes})
 
 
 async def overview(pages: PagesStand, session_id: str) -> str:
@@ -153,6 +163,20 @@ async def test_changing_the_quantity_keeps_the_price(pages: PagesStand):
     assert "4 \u00d7 $29.00" in text_of(await overview(pages, session.id))
 
 
+async def test_confirming_the_plan_unchanged_says_so_and_sends_nothing(pages: PagesStand):
+    customer = await pages.subscribed("pro")
+    pro = pages.local.side.catalog["pro"]
+    session = pages.portal(customer, full_portal(pages.local))
+
+    await pages.browser.post(
+        f"/portal/{session.id}/update", data={"price": pro.price_id, "quantity": "1"}
+    )
+    screen = await pages.browser.get(f"/portal/{session.id}/update")
+
+    assert "This is already your plan." in screen.text
+    assert pages.take_events() == []
+
+
 async def test_a_quantity_that_is_not_a_whole_number_is_refused_on_the_field(pages: PagesStand):
     customer = await pages.subscribed("pro")
     session = pages.portal(customer, full_portal(pages.local))
@@ -213,13 +237,51 @@ async def test_a_declined_card_update_shows_the_decline_and_changes_nothing(page
 
 
 async def test_invoice_history_is_hidden_when_the_configuration_turns_it_off(pages: PagesStand):
-    customer = await pages.subscribed()
-    configuration = {**full_portal(pages.local), "features[invoice_history][enabled]": "false"}
-    session = pages.portal(customer, configuration)
+    _, session = await configured_portal(pages, {"features[invoice_history][enabled]": "false"})
 
     page = await overview(pages, session.id)
 
     assert 'id="invoices"' not in page
+
+
+async def test_a_configuration_without_cancellation_neither_offers_nor_accepts_it(
+    pages: PagesStand,
+):
+    customer, session = await configured_portal(
+        pages, {"features[subscription_cancel][enabled]": "false"}
+    )
+
+    page = await overview(pages, session.id)
+    await pages.browser.post(f"/portal/{session.id}/cancel")
+
+    assert 'id="cancel-plan"' not in page
+    assert pages.subscription_of(customer).scheduled_end is None
+    assert pages.take_events() == []
+
+
+async def test_a_configuration_without_card_updates_neither_offers_nor_accepts_them(
+    pages: PagesStand,
+):
+    changes = {"features[payment_method_update][enabled]": "false"}
+    customer, session = await configured_portal(pages, changes)
+
+    page = await overview(pages, session.id)
+    await pages.browser.post(
+        f"/portal/{session.id}/payment-method",
+        data={"number": "5555555555554444", **CARD_DETAILS},
+    )
+
+    assert 'id="update-card"' not in page
+    assert pages.local.default_card(customer.id) is None
+    assert pages.take_events() == []
+
+
+async def test_the_headline_the_configuration_saved_heads_the_portal(pages: PagesStand):
+    _, session = await configured_portal(pages, {"business_profile[headline]": "Acme & co"})
+
+    page = await overview(pages, session.id)
+
+    assert "<h1>Acme &amp; co</h1>" in page
 
 
 async def test_a_cancel_flow_opens_on_the_cancel_screen_and_returns_to_the_app(pages: PagesStand):

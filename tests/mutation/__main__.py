@@ -6,11 +6,14 @@ scenario against each mutant, and report the mutants no scenario notices.
 First an unmutated run (the baseline) records which scenarios already fail and which mirrored
 fields the journeys change; then each mutant runs in a child process of its own
 (tests/mutation/child.py) and is killed when some scenario fails that did not fail unmutated. A
-freeze of a field no journey changes is reported as not exercised rather than as a survivor, and
-a survivor the code cannot be told apart from is declared, with the reason, in equivalents.py.
+freeze of a field no journey changes, or a ranking of events no journey sends, is reported as not
+exercised rather than as a survivor; a survivor no scenario can tell apart is explained, with the
+reason, in equivalents.py. A child that crashes (a tree broken mid-edit crashes them all) counts
+as neither killed nor survived.
 
-Exit status: 0 when every exercised mutant is killed or declared equivalent, 1 when one
-survives unexplained (or a declaration went stale), 2 when the catalog no longer fits the code.
+Exit status: 0 when every exercised mutant is killed or explained, 1 when one survives
+unexplained, a child crashed or an explanation went stale, 2 when the catalog no longer fits the
+code.
 """
 
 from __future__ import annotations
@@ -60,7 +63,7 @@ class MutationReport:
 
     @property
     def passed(self) -> bool:
-        return not self.with_verdict("survived", "stale explanation", "error")
+        return not self.with_verdict("survived", "stale explanation", "crashed", "error")
 
     def lines(self) -> list[str]:
         counted = self.counted()
@@ -74,6 +77,7 @@ class MutationReport:
         verdicts = (
             "survived",
             "stale explanation",
+            "crashed",
             "error",
             "equivalent",
             "beyond the reference",
@@ -121,10 +125,11 @@ async def _child(order: dict[str, Any]) -> tuple[int | None, dict[str, Any] | No
 async def _run_mutant(
     candidate: Mutant, stripe_mock: str, baseline: dict[str, list[str]], changed: set[str]
 ) -> Outcome:
+    unexercised = candidate.unexercised
     if candidate.field is not None and candidate.field not in changed:
-        return Outcome(
-            candidate.id, candidate.kind, "not exercised", [f"no journey changes {candidate.field}"]
-        )
+        unexercised = f"no journey changes {candidate.field}"
+    if unexercised is not None:
+        return Outcome(candidate.id, candidate.kind, "not exercised", [unexercised])
     started = time.perf_counter()
     order = {"mutant": candidate.id, "stripe_mock": stripe_mock, "baseline": baseline}
     status, result, errors = await _child(order)
@@ -134,10 +139,8 @@ async def _run_mutant(
     if status == CATALOG_OUT_OF_DATE:
         return Outcome(candidate.id, candidate.kind, "error", [errors.strip()], seconds)
     if status != 0 or result is None:
-        # The service or the simulator crashed under the mutant: a run that fails, so killed.
-        return Outcome(
-            candidate.id, candidate.kind, "killed", [f"crashed: {errors.strip()}"], seconds
-        )
+        # Not counted as killed: a tree broken mid-edit crashes every child the same way.
+        return Outcome(candidate.id, candidate.kind, "crashed", [errors.strip()[-600:]], seconds)
     if result["new_failures"]:
         verdict = "stale explanation" if candidate.id in EXPLAINED else "killed"
         return Outcome(candidate.id, candidate.kind, verdict, result["new_failures"][:2], seconds)

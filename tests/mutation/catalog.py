@@ -48,6 +48,8 @@ class Mutant:
     apply: Apply
     # For a freeze: the `Model.field` whose changes the scenarios must notice.
     field: str | None = None
+    # Why no journey can tell the mutant apart, when that is known before playing any.
+    unexercised: str | None = None
 
 
 class MutantTargetGone(LookupError):
@@ -128,12 +130,16 @@ def record_changes(patch: pytest.MonkeyPatch, recorder: ChangeRecorder) -> None:
 def rule_mutants() -> list[Mutant]:
     families = {id(family): family for family in FAMILIES.values()}.values()
     ranked = [family for family in families if family.state_rank is not no_state_rank]
+    sent = traced_event_types()
     return [
         *(
             Mutant(
                 f"rule: reverse the same-second ranking of {_name(family)}",
                 "rule",
                 _reversed_rank(family),
+                unexercised=None
+                if any(FAMILIES[kind] is family for kind in sent & set(FAMILIES))
+                else "no scenario sends an event of this family",
             )
             for family in ranked
         ),

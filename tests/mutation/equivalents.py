@@ -27,7 +27,6 @@ _CUSTOMER_LINKED_AT_CREATION = (
 )
 
 EQUIVALENT: dict[str, str] = {
-    "drop checkout.session.completed": _CUSTOMER_LINKED_AT_CREATION,
     "drop checkout.session.expired": _CUSTOMER_LINKED_AT_CREATION,
     "drop customer.created": (
         "the service stores the customer and its user link when it creates the customer, and "
@@ -62,6 +61,17 @@ EQUIVALENT: dict[str, str] = {
 }
 
 BEYOND_THE_REFERENCE: dict[str, str] = {
+    "rule: reverse the same-second ranking of charges": (
+        "a charge refunded in full outranks a partial refund of the same second; the reference "
+        "refunds once, in full (row refund.full); tests/access/test_purchases.py plays a partial "
+        "and a full refund in one second"
+    ),
+    "rule: reverse the same-second ranking of checkout": (
+        "a paid session outranks an unpaid one of the same second, and the reference completes "
+        "each session once, paid (rows checkout.subscription.events, checkout.payment.events), "
+        "modelling no asynchronous payment; tests/access/test_purchases.py plays one in either "
+        "order"
+    ),
     "rule: reverse the same-second ranking of subscriptions": (
         "the rank orders two snapshots of one subscription in one second and one phase; every "
         "burst of the reference changes a subscription at most once (created and deleted are "

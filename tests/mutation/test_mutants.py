@@ -19,6 +19,13 @@ CAUGHT = [
     ("rule: drafts are mirrored as open invoices", "renewal_over_two_periods", "classic"),
     ("rule: no fallback to the subscription's card", "immediate_cancel", "flexible"),
     ("freeze Subscription.cancel_at", "subscribe_then_cancel_in_portal", "flexible"),
+    ("drop checkout.session.completed", "one_time_purchase", "classic"),
+    ("drop charge.refunded", "refund_ends_one_time_purchase", "flexible"),
+    (
+        "drop entitlements.active_entitlement_summary.updated",
+        "subscribe_then_cancel_in_portal",
+        "classic",
+    ),
 ]
 
 

@@ -28,8 +28,9 @@ from simulator.stripe_side import (
     StripeSide,
     WebhookEndpoint,
 )
+from simulator.stripe_side.checkout_line_items import CheckoutLineItems
 from simulator.stripe_side.clock import SimClock
-from simulator.stripe_side.portal_configurations import PortalConfigurations
+from simulator.stripe_side.portal_configurations import PortalConfigurations, ProrationBehavior
 from simulator.stripe_side.settings import (
     DEFAULT_BILLING_SETTINGS,
     BillingSettings,
@@ -81,6 +82,8 @@ class Account:
     endpoint: RecordingEndpoint
     # What the account's portal sessions show (a test saves a configuration for a session).
     portal_configurations: PortalConfigurations
+    # What the account's Checkout Sessions sold.
+    line_items: CheckoutLineItems = field(default_factory=CheckoutLineItems)
 
     async def subscribe(
         self, plan: str = "basic", card: str = "visa", *, trial_days: int | None = None
@@ -103,6 +106,24 @@ class Account:
         page = await self._checkout(item, trial_days=None)
         await page.complete(CARDS[card])
         return self.take()
+
+    def offer_plan_changes(
+        self, session_id: str = "bps_spec", behavior: ProrationBehavior = "create_prorations"
+    ) -> None:
+        """The portal session `session_id` shows a configuration (as the service would save it)
+        offering both recurring prices, quantity changes, and `behavior`."""
+        params = {
+            "features[subscription_update][enabled]": "true",
+            "features[subscription_update][default_allowed_updates][0]": "price",
+            "features[subscription_update][default_allowed_updates][1]": "quantity",
+            "features[subscription_update][products][0][product]": self.catalog["basic"].product_id,
+            "features[subscription_update][products][0][prices][0]": self.catalog["basic"].price_id,
+            "features[subscription_update][products][1][product]": self.catalog["pro"].product_id,
+            "features[subscription_update][products][1][prices][0]": self.catalog["pro"].price_id,
+            "features[subscription_update][proration_behavior]": behavior,
+        }
+        self.portal_configurations.saved(f"bpc_{behavior}", params)
+        self.portal_configurations.session_created(session_id, f"bpc_{behavior}")
 
     async def portal(self) -> PortalVisit:
         return await self.customer.open_portal("bps_spec", RETURN_URL)
@@ -145,9 +166,15 @@ async def recorded_account(
             side = StripeSide(api, webhooks, "stripe-side-spec", billing_mode=billing_mode)
             customer = side.customer_for("customer 1", Roles(), chaos or Chaos(None), settings)
             endpoint.clock = customer.clock
-            yield Account(customer, side.catalog, endpoint, side.portal_configurations)
+            yield Account(
+                customer, side.catalog, endpoint, side.portal_configurations, side.line_items
+            )
     finally:
         await api.close()
+
+
+# Stripe's announcement that the customer's entitled features changed (row entitlements.summary).
+ENTITLEMENTS_CHANGED = "entitlements.active_entitlement_summary.updated"
 
 
 def types(events: list[Event]) -> Counter[str]:

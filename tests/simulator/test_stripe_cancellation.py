@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from simulator.billing_modes import BILLING_MODES
-from tests.simulator.stripe_account import Account, Event, types
+from tests.simulator.stripe_account import ENTITLEMENTS_CHANGED, Account, Event, the, types
 
 REQUESTED = {"comment": None, "feedback": None, "reason": "cancellation_requested"}
 
@@ -76,9 +76,10 @@ async def test_an_immediate_portal_cancel_ends_the_subscription_at_once(account)
 
     await visit.cancel(at_period_end=False)
 
-    [event] = account.take()
+    events = account.take()
+    assert types(events) == {"customer.subscription.deleted": 1, ENTITLEMENTS_CHANGED: 1}
+    event = the("customer.subscription.deleted", events)
     subscription = event["data"]["object"]
-    assert event["type"] == "customer.subscription.deleted"
     assert subscription["status"] == "canceled"
     assert subscription["canceled_at"] == subscription["ended_at"]
     assert _during(event, subscription["ended_at"])
@@ -91,9 +92,10 @@ async def test_a_scheduled_cancel_ends_the_subscription_at_cancel_at_without_an_
 
     await account.customer.end_billing_period()
 
-    [event] = account.take()
+    events = account.take()
+    assert types(events) == {"customer.subscription.deleted": 1, ENTITLEMENTS_CHANGED: 1}
+    event = the("customer.subscription.deleted", events)
     subscription = event["data"]["object"]
-    assert event["type"] == "customer.subscription.deleted"
     assert subscription["status"] == "canceled"
     assert subscription["ended_at"] == scheduled["cancel_at"]
     assert subscription["canceled_at"] == scheduled["canceled_at"]

@@ -11,7 +11,7 @@ from collections import Counter
 import pytest
 
 from simulator.billing_modes import BILLING_MODES
-from tests.simulator.stripe_account import the, types
+from tests.simulator.stripe_account import ENTITLEMENTS_CHANGED, the, types
 
 SUBSCRIPTION_BURST = Counter(
     {
@@ -27,6 +27,7 @@ SUBSCRIPTION_BURST = Counter(
         "invoice_payment.paid": 1,
         "customer.subscription.updated": 1,
         "checkout.session.completed": 1,
+        ENTITLEMENTS_CHANGED: 1,
     }
 )
 PAYMENT_BURST = Counter(

@@ -26,27 +26,20 @@ from simulator.stripe_side.portal_configurations import (
     ProrationBehavior,
 )
 from simulator.stripe_side.prorations import prorated, remaining_share
-from tests.simulator.stripe_account import RETURN_URL, Account, Event, the, types
+from tests.simulator.stripe_account import (
+    ENTITLEMENTS_CHANGED,
+    RETURN_URL,
+    Account,
+    Event,
+    the,
+    types,
+)
 
 HALFWAY = Fraction(1, 2)
 
 
 def _configure(account: Account, session_id: str, behavior: ProrationBehavior) -> None:
-    """The portal session `session_id` shows a configuration (as the service would save it)
-    offering both recurring prices, quantity changes, and `behavior`."""
-    catalog = account.catalog
-    params = {
-        "features[subscription_update][enabled]": "true",
-        "features[subscription_update][default_allowed_updates][0]": "price",
-        "features[subscription_update][default_allowed_updates][1]": "quantity",
-        "features[subscription_update][products][0][product]": catalog["basic"].product_id,
-        "features[subscription_update][products][0][prices][0]": catalog["basic"].price_id,
-        "features[subscription_update][products][1][product]": catalog["pro"].product_id,
-        "features[subscription_update][products][1][prices][0]": catalog["pro"].price_id,
-        "features[subscription_update][proration_behavior]": behavior,
-    }
-    account.portal_configurations.saved(f"bpc_{behavior}", params)
-    account.portal_configurations.session_created(session_id, f"bpc_{behavior}")
+    account.offer_plan_changes(session_id, behavior)
 
 
 async def _switch(
@@ -79,7 +72,11 @@ async def test_a_switch_halfway_credits_the_unused_half_and_debits_the_remaining
 
     events = await _switch(account, "pro")
 
-    assert types(events) == {"customer.subscription.updated": 1, "invoiceitem.created": 2}
+    assert types(events) == {
+        "customer.subscription.updated": 1,
+        "invoiceitem.created": 2,
+        ENTITLEMENTS_CHANGED: 1,
+    }
     assert _amounts(events) == [-450, 1450]
 
 
@@ -176,7 +173,7 @@ async def test_without_prorations_only_the_subscription_changes_and_renewal_bill
     events = await _switch(account, "pro", behavior="none")
     await account.customer.end_billing_period()
 
-    assert types(events) == {"customer.subscription.updated": 1}
+    assert types(events) == {"customer.subscription.updated": 1, ENTITLEMENTS_CHANGED: 1}
     assert _renewal_invoice(account.take())["amount_paid"] == 2900
 
 

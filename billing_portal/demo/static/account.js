@@ -12,12 +12,36 @@ export const ACCOUNT = gql`
       customerId
       hasActiveSubscription
       subscriptions {
-        id status planName priceId quantity
-        currentPeriodEnd cancelAtPeriodEnd cancelAt canceledAt trialEnd
-        defaultPaymentMethod { brand last4 }
+        id
+        status
+        planName
+        priceId
+        quantity
+        currentPeriodEnd
+        cancelAtPeriodEnd
+        cancelAt
+        canceledAt
+        trialEnd
+        defaultPaymentMethod {
+          brand
+          last4
+        }
       }
-      defaultPaymentMethod { brand last4 expMonth expYear }
-      invoices(limit: 5) { id status amountDue amountPaid currency created hostedInvoiceUrl }
+      defaultPaymentMethod {
+        brand
+        last4
+        expMonth
+        expYear
+      }
+      invoices(limit: 5) {
+        id
+        status
+        amountDue
+        amountPaid
+        currency
+        created
+        hostedInvoiceUrl
+      }
     }
   }
 `;
@@ -40,7 +64,9 @@ export function livePriceIds(viewer) {
 // The one date a customer wants to know about a subscription.
 function whatHappensNext(subscription) {
   if (subscription.status === "CANCELED") {
-    return subscription.canceledAt ? { class: "ends", text: `Ended on ${day(subscription.canceledAt)}` } : null;
+    return subscription.canceledAt
+      ? { class: "ends", text: `Ended on ${day(subscription.canceledAt)}` }
+      : null;
   }
   // cancelAt is set whenever a cancellation is scheduled, whichever way Stripe recorded it.
   if (subscription.cancelAt) {
@@ -61,7 +87,10 @@ function subscriptionRow(subscription) {
   return h(
     "li",
     { class: "subscription", data: { subscriptionId: subscription.id } },
-    h("span", { class: "plan-name", text: (subscription.planName ?? subscription.priceId) + quantity }),
+    h("span", {
+      class: "plan-name",
+      text: (subscription.planName ?? subscription.priceId) + quantity,
+    }),
     h("span", {
       class: `status status-${subscription.status.toLowerCase()}`,
       text: subscription.status.toLowerCase().replace("_", " "),
@@ -70,13 +99,20 @@ function subscriptionRow(subscription) {
   );
 }
 
-const BRANDS = { visa: "Visa", mastercard: "Mastercard", amex: "American Express", discover: "Discover" };
+const BRANDS = {
+  visa: "Visa",
+  mastercard: "Mastercard",
+  amex: "American Express",
+  discover: "Discover",
+};
 
 function cardText(card) {
   if (!card) return "No card on file.";
   if (!card.last4) return "A card Stripe has not described yet.";
   const brand = BRANDS[card.brand] ?? card.brand ?? "Card";
-  const expiry = card.expMonth ? `, expires ${String(card.expMonth).padStart(2, "0")}/${card.expYear}` : "";
+  const expiry = card.expMonth
+    ? `, expires ${String(card.expMonth).padStart(2, "0")}/${card.expYear}`
+    : "";
   return `${brand} ending in ${card.last4}${expiry}`;
 }
 
@@ -120,7 +156,13 @@ export function renderAccount(container, viewer) {
           h(
             "thead",
             {},
-            h("tr", {}, ["Date", "Amount", "Status", "Invoice"].map((name) => h("th", { scope: "col", text: name }))),
+            h(
+              "tr",
+              {},
+              ["Date", "Amount", "Status", "Invoice"].map((name) =>
+                h("th", { scope: "col", text: name }),
+              ),
+            ),
           ),
           h("tbody", {}, viewer.invoices.map(invoiceRow)),
         )

@@ -9,10 +9,9 @@ import { loadPortalBlock, renderPortalBlock } from "./portal-block.js";
 import { currentUser, loadDemoConfig, signIn, signOut, token } from "./session.js";
 
 const POLL_EVERY_MS = 3000;
-const BLOCK_KEY = "billingDemo.blockId";
 
 const $ = (selector) => document.querySelector(selector);
-const state = { plans: [], viewer: null, block: null, blockMissing: false };
+const state = { config: null, plans: [], viewer: null, block: null };
 // What each region shows now, so a poll that finds no change leaves the page (and the
 // keyboard focus) alone.
 const shown = new Map();
@@ -24,27 +23,32 @@ function show(region, data, render) {
   render();
 }
 
+// The demo keeps who is signed in per address: coming back to another one signs you out.
+function elsewhereNote(block) {
+  return h(
+    "p",
+    { class: "muted" },
+    "The portal sends you back to ",
+    h("a", { href: block.redirectUrl, text: block.redirectUrl }),
+    ", not to this address: open the demo there, or change the block's Redirect URL.",
+  );
+}
+
 function flash(message) {
   $("#flash").textContent = message;
   $("#flash").hidden = !message;
 }
 
-// The block to show: ?block=<id> in the address (remembered), else the last one saved here.
-function chosenBlockId() {
-  const fromAddress = new URLSearchParams(location.search).get("block");
-  if (fromAddress) localStorage.setItem(BLOCK_KEY, fromAddress);
-  return fromAddress ?? localStorage.getItem(BLOCK_KEY);
-}
-
 async function load() {
   const user = currentUser();
-  const blockId = chosenBlockId();
+  // The block this page shows: a host app builds its id into the page, as Softr does.
+  const blockId = state.config.portalBlockId;
   const [plans, viewer, block] = await Promise.all([
     loadPlans(),
     user ? loadAccount(await token()) : null,
     blockId ? loadPortalBlock(blockId) : null,
   ]);
-  Object.assign(state, { plans, viewer, block, blockMissing: Boolean(blockId) && !block });
+  Object.assign(state, { plans, viewer, block });
 }
 
 function render() {
@@ -57,27 +61,32 @@ function render() {
       getToken: token,
     }),
   );
-  show("portal", [block, state.blockMissing, Boolean(viewer?.customerId), user?.admin], () => {
+  show("portal", [block, Boolean(viewer?.customerId)], () => {
     const container = $("#portal-content");
     if (block) {
-      renderPortalBlock(container, { block, hasBillingAccount: Boolean(viewer?.customerId), getToken: token });
+      renderPortalBlock(container, {
+        block,
+        hasBillingAccount: Boolean(viewer?.customerId),
+        getToken: token,
+      });
+      if (new URL(block.redirectUrl).origin !== location.origin) {
+        container.append(elsewhereNote(block));
+      }
     } else {
-      const why = state.blockMissing ? "The portal block saved here no longer exists. " : "No portal block is saved yet. ";
-      const how = user?.admin ? "Save one below." : "Sign in as the demo admin to save one.";
-      container.replaceChildren(h("p", { class: "empty", text: why + how }));
+      const why = state.config.portalBlockProblem ?? "The demo has no portal block.";
+      container.replaceChildren(h("p", { class: "empty", text: why }));
     }
   });
   $("#account").hidden = !viewer;
   if (viewer) show("account", viewer, () => renderAccount($("#account-content"), viewer));
-  $("#admin-setup").hidden = !user?.admin;
-  if (user?.admin) {
-    show("admin", [block, plans], () =>
+  $("#admin-setup").hidden = !(user?.admin && block);
+  if (user?.admin && block) {
+    show("admin", block, () =>
       renderAdminSetup($("#admin-content"), {
         block,
-        plans,
         getToken: token,
-        onSaved: (id) => {
-          localStorage.setItem(BLOCK_KEY, id);
+        onSaved: () => {
+          flash("The portal block is saved.");
           refresh();
         },
       }),
@@ -86,11 +95,19 @@ function render() {
 }
 
 let refreshing = null;
+let failedToLoad = false;
 async function refresh() {
   // One refresh at a time; a call during one waits for it instead of starting another.
   refreshing ??= load()
-    .then(render)
-    .catch((error) => flash(`Could not load the billing state: ${error.message}`))
+    .then(() => {
+      if (failedToLoad) flash("");
+      failedToLoad = false;
+      render();
+    })
+    .catch((error) => {
+      failedToLoad = true;
+      flash(`Could not load the billing state: ${error.message}`);
+    })
     .finally(() => (refreshing = null));
   return refreshing;
 }
@@ -119,7 +136,8 @@ function renderNotice(stripe) {
 function greetReturn() {
   const params = new URLSearchParams(location.search);
   const outcome = params.get("checkout");
-  if (outcome === "success") flash("Checkout complete. Your account below shows it as soon as Stripe confirms it.");
+  if (outcome === "success")
+    flash("Checkout complete. Your account below shows it as soon as Stripe confirms it.");
   if (outcome === "canceled") flash("Checkout canceled: nothing was charged.");
   if (outcome) {
     params.delete("checkout");
@@ -132,6 +150,7 @@ function greetReturn() {
 async function start() {
   greetReturn();
   const config = await loadDemoConfig();
+  state.config = config;
   renderNotice(config.stripe);
   renderSignIn(config);
   $("#sign-in").addEventListener("submit", async (event) => {
@@ -158,7 +177,10 @@ async function start() {
   window.addEventListener("focus", refresh);
   // Back from Checkout or the portal with the browser's back button (page from the cache).
   window.addEventListener("pageshow", (event) => event.persisted && refresh());
-  document.addEventListener("visibilitychange", () => document.visibilityState === "visible" && refresh());
+  document.addEventListener(
+    "visibilitychange",
+    () => document.visibilityState === "visible" && refresh(),
+  );
 }
 
 start().catch((error) => flash(`The demo could not start: ${error.message}`));

@@ -7,13 +7,21 @@ import { fill, h } from "./dom.js";
 // Public: the page that shows a block may be public.
 export const PORTAL_BLOCK = gql`
   query PortalBlock($id: ID!) {
-    portalBlock(id: $id) { id title subtitle backgroundImageUrl redirectUrl }
+    portalBlock(id: $id) {
+      id
+      title
+      subtitle
+      backgroundImageUrl
+      redirectUrl
+    }
   }
 `;
 
 export const OPEN_PORTAL = gql`
   mutation OpenPortal($blockId: ID!) {
-    createPortalSession(input: { blockId: $blockId }) { url }
+    createPortalSession(input: { blockId: $blockId }) {
+      url
+    }
   }
 `;
 

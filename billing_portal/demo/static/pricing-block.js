@@ -6,13 +6,25 @@ import { cadence, money } from "./format.js";
 // Public: the plans show to everyone, signed in or not.
 export const PLANS = gql`
   query PricingPlans {
-    plans { priceId productId name nickname unitAmount currency interval intervalCount }
+    plans {
+      priceId
+      productId
+      name
+      nickname
+      unitAmount
+      currency
+      interval
+      intervalCount
+    }
   }
 `;
 
 export const START_CHECKOUT = gql`
   mutation StartCheckout($input: CheckoutInput!) {
-    createCheckoutSession(input: $input) { id url }
+    createCheckoutSession(input: $input) {
+      id
+      url
+    }
   }
 `;
 
@@ -71,7 +83,9 @@ function planCard(plan, { isCurrent, status, getToken }) {
     "article",
     { class: isCurrent ? "plan current" : "plan", data: { priceId: plan.priceId } },
     h("h3", { text: plan.name }),
-    plan.nickname && plan.nickname !== plan.name ? h("p", { class: "muted", text: plan.nickname }) : null,
+    plan.nickname && plan.nickname !== plan.name
+      ? h("p", { class: "muted", text: plan.nickname })
+      : null,
     h(
       "p",
       { class: "price" },

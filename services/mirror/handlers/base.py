@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from services.mirror.ordering import Phase, Version
+from services.notifications import customer_topic
 from services.stripe_gateway import StripeGateway
 
 if TYPE_CHECKING:
@@ -29,6 +30,8 @@ class Apply(Protocol):
 Retrieve = Callable[["V1Services", str], Awaitable[Any]]
 Complete = Callable[[StripeGateway, Snapshot], Awaitable[Snapshot]]
 """Adds to a snapshot what its event does not carry, read from Stripe before the transaction."""
+Owners = Callable[[Snapshot], tuple[str, ...]]
+"""Whose billing a snapshot belongs to, as billing-change topics (services.notifications)."""
 
 
 def no_state_rank(_: Snapshot) -> int:
@@ -41,6 +44,12 @@ async def complete_as_sent(_: StripeGateway, snapshot: Snapshot) -> Snapshot:
     return snapshot
 
 
+def customer_owner(snapshot: Snapshot) -> tuple[str, ...]:
+    """Objects that belong to the customer they name."""
+    customer_id = id_of(snapshot.get("customer"))
+    return (customer_topic(customer_id),) if customer_id else ()
+
+
 @dataclass(frozen=True, slots=True)
 class Family:
     """`retrieve` is None for objects Stripe cannot return by id (an entitlement summary)."""
@@ -49,6 +58,7 @@ class Family:
     retrieve: Retrieve | None
     state_rank: Callable[[Snapshot], int] = no_state_rank
     complete: Complete = complete_as_sent
+    owners: Owners = customer_owner
 
 
 def id_of(value: Any) -> str | None:

@@ -20,6 +20,7 @@ from services.mirror.handlers.links import link_customer
 from services.mirror.ordering import Phase, Version
 from services.mirror.store import write_if_newer
 from services.models import Purchase
+from services.notifications import customer_topic, user_topic
 from services.stripe_gateway import StripeGateway
 
 PAGE_SIZE = 100
@@ -41,12 +42,27 @@ def line_items(snapshot: Snapshot) -> list[dict[str, Any]]:
     return [item for item in items if isinstance(item, dict)] if isinstance(items, list) else []
 
 
+def _user_id(snapshot: Snapshot) -> str | None:
+    user_id = snapshot.get("client_reference_id") or section(snapshot, "metadata").get("user_id")
+    return user_id if isinstance(user_id, str) and user_id else None
+
+
+def owners(snapshot: Snapshot) -> tuple[str, ...]:
+    """The customer, and the user the session links it to."""
+    customer_id = id_of(snapshot.get("customer"))
+    user_id = _user_id(snapshot)
+    return (
+        *((customer_topic(customer_id),) if customer_id else ()),
+        *((user_topic(user_id),) if user_id else ()),
+    )
+
+
 async def apply(
     connection: BaseDBAsyncClient, snapshot: Snapshot, version: Version, phase: Phase
 ) -> None:
     customer_id = id_of(snapshot.get("customer"))
-    user_id = snapshot.get("client_reference_id") or section(snapshot, "metadata").get("user_id")
-    if customer_id and isinstance(user_id, str) and user_id:
+    user_id = _user_id(snapshot)
+    if customer_id and user_id:
         await link_customer(connection, user_id, customer_id)
     if not (customer_id and is_one_time_purchase(snapshot)):
         return
@@ -89,4 +105,5 @@ CHECKOUT_SESSIONS = Family(
     retrieve=lambda v1, object_id: v1.checkout.sessions.retrieve_async(object_id),
     state_rank=state_rank,
     complete=complete,
+    owners=owners,
 )

@@ -12,6 +12,7 @@ from services.mirror.handlers.links import link_customer
 from services.mirror.ordering import Phase, Version
 from services.mirror.store import write_if_newer
 from services.models import Customer
+from services.notifications import customer_topic, user_topic
 
 
 def _default_card(snapshot: Snapshot) -> str | None:
@@ -30,10 +31,21 @@ def state_rank(snapshot: Snapshot) -> int:
     return 1 if _default_card(snapshot) else 0
 
 
+def _user_id(snapshot: Snapshot) -> str | None:
+    user_id = section(snapshot, "metadata").get("user_id")
+    return user_id if isinstance(user_id, str) and user_id else None
+
+
+def owners(snapshot: Snapshot) -> tuple[str, ...]:
+    """The customer, and its user: the customer may be the one that links them."""
+    user_id = _user_id(snapshot)
+    return (customer_topic(snapshot["id"]), *((user_topic(user_id),) if user_id else ()))
+
+
 async def apply(
     connection: BaseDBAsyncClient, snapshot: Snapshot, version: Version, phase: Phase
 ) -> None:
-    user_id = section(snapshot, "metadata").get("user_id")
+    user_id = _user_id(snapshot)
     deleted = is_deleted(snapshot, phase)
     values = {
         "id": snapshot["id"],
@@ -43,7 +55,7 @@ async def apply(
         "deleted": deleted,
     }
     await write_if_newer(connection, Customer, values, version)
-    if isinstance(user_id, str) and user_id and not deleted:
+    if user_id and not deleted:
         await link_customer(connection, user_id, snapshot["id"])
 
 
@@ -51,4 +63,5 @@ CUSTOMERS = Family(
     apply=apply,
     retrieve=lambda v1, object_id: v1.customers.retrieve_async(object_id),
     state_rank=state_rank,
+    owners=owners,
 )

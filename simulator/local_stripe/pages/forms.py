@@ -2,6 +2,10 @@
 
 Plain `application/x-www-form-urlencoded`, parsed here: the pages' forms post nothing else, and
 Starlette's own parser needs python-multipart for it.
+
+The forms carry no CSRF token, on purpose: this is a local stand-in for Stripe in test mode on a
+loopback address, holding no real card or money, so a forged post could at most change a test
+subscription; a token would only get in the way of scripts and browser tests that post directly.
 """
 
 from __future__ import annotations

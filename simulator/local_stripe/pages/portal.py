@@ -86,16 +86,13 @@ class PortalPages:
         subscription = self._local.current_subscription(session.customer_id)
         price_id = form.get("price") or (subscription.price.price_id if subscription else "")
         quantity_typed = form.get("quantity", "").strip()
-        quantity = subscription.quantity if subscription else 1
+        quantity = None  # the current one, unless another is typed
         if quantity_typed:
             if not quantity_typed.isdigit() or not 1 <= int(quantity_typed) <= MAX_QUANTITY:
                 error = {"quantity": f"Enter a whole number from 1 to {MAX_QUANTITY}."}
                 notice = Notice(None, field_errors=error, values=kept(form, "quantity"))
                 return self._again(session, "update", notice)
             quantity = int(quantity_typed)
-        unchanged = (subscription.price.price_id, subscription.quantity) if subscription else None
-        if (price_id, quantity) == unchanged:
-            return self._again(session, "update", Notice("Choose a different plan or quantity."))
         try:
             await self._local.switch_plan(session.id, price_id, quantity)
         except ActionRefused as refused:
