@@ -33,7 +33,8 @@ from services.notifications.postgres import PostgresBillingChanges
 from services.portal_blocks import PortalBlocks
 from services.portal_configuration import PortalConfigurations
 from services.portal_sessions import PortalSessions
-from services.rate_limit import SlidingWindowLimiter
+from services.rate_limit import SessionLimiter, SlidingWindowLimiter
+from services.shared_rate_limit import SharedWindowLimiter
 from services.signing_keys import SigningKeys
 from services.stripe_gateway import StripeGateway
 from services.urls import RedirectPolicy
@@ -95,6 +96,15 @@ def ownership_policy(settings: Settings) -> OwnershipPolicy:
     )
 
 
+def session_limiter(settings: Settings, *, clock: Clock, now: WallClock) -> SessionLimiter:
+    """Counted in the database that every instance shares on PostgreSQL (by the time of day,
+    `now`); within the process on SQLite (one instance), by the monotonic `clock`."""
+    limit = settings.rate_limit_sessions_per_minute
+    if is_postgres_url(settings.database_url):
+        return SharedWindowLimiter(limit, clock=lambda: now().timestamp())
+    return SlidingWindowLimiter(limit, clock=clock)
+
+
 def billing_changes(settings: Settings) -> BillingChanges:
     """Across instances through PostgreSQL; on SQLite (one instance) within the process."""
     if is_postgres_url(settings.database_url):
@@ -111,8 +121,9 @@ def bootstrap(
     metrics: Metrics | None = None,
 ) -> Services:
     """Every service, built once. `stripe` replaces the settings' gateway; `clock` (monotonic
-    seconds) drives the plan cache, the session rate limit and the signing keys' refreshes;
-    `now` (the time of day) decides whether a past-due subscription is still within its grace.
+    seconds) drives the plan cache, the account cache, the session rate limit on SQLite and the
+    signing keys' refreshes; `now` (the time of day) decides whether a past-due subscription is
+    still within its grace, and drives the session rate limit instances share on PostgreSQL.
     `metrics` replaces the settings' metrics; a gateway passed in records into the metrics it
     was built with."""
     recorder = metrics if metrics is not None else metrics_for(settings)
@@ -121,9 +132,9 @@ def bootstrap(
     redirects = RedirectPolicy.of(settings.allowed_redirect_hosts, is_prod=settings.is_prod)
     # Checkout and portal sessions, and confirmations of Checkout, share one budget: "sessions
     # per user", whichever kind the user keeps asking for.
-    limiter = SlidingWindowLimiter(settings.rate_limit_sessions_per_minute, clock=monotonic)
+    limiter = session_limiter(settings, clock=monotonic, now=now)
     changes = billing_changes(settings)
-    users = BillingUsers()
+    users = BillingUsers(clock=monotonic)
     sync = MirrorSync(gateway, changes)
     catalog = Catalog(sync, clock=monotonic)
     blocks = PortalBlocks(redirects)

@@ -379,6 +379,11 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     simulate.add_argument("--seed", type=int, help="same seed, same journeys and report")
     simulate.add_argument("--chaos", action="store_true", help="disorder and forge webhooks")
     simulate.add_argument(
+        "--webhooks-after-return",
+        action="store_true",
+        help="Checkout's webhooks only after the success page, which confirms the session",
+    )
+    simulate.add_argument(
         "--billing-mode",
         choices=BILLING_MODES,
         help="the billing mode Checkout gives subscriptions (default: Stripe's, flexible)",
@@ -388,7 +393,13 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
         metavar="VERSION",
         help="the webhook endpoint's API version, events' shape (default: the SDK's)",
     )
-    simulate.add_argument("--target", metavar="URL", help="a running service (default: start one)")
+    simulate.add_argument(
+        "--target",
+        metavar="URL",
+        action="append",
+        help="a running service (default: start one); repeated: instances of one service, "
+        "each request to the next",
+    )
     simulate.add_argument("--webhook-secret", help="the target's STRIPE_WEBHOOK_SECRET")
     simulate.add_argument("--jwt-secret", help="the target's AUTH_JWT_SECRET")
     simulate.add_argument("--stripe-mock", metavar="URL", help="a stripe-mock to use")

@@ -1,7 +1,8 @@
 """`POST /webhooks/stripe`: the HTTP face of services.webhooks, with the README's status codes.
 
-200 for an event processed, already seen or ignored; 400 for anything that is not a verified
-Stripe event; 503 when the event could not be stored. An event that was stored but whose handler
+200 for an event processed, already seen or ignored, answered once the commit holding it is done
+(deliveries that arrive together share one); 400 for anything that is not a verified Stripe
+event; 503 when the event could not be stored. An event that was stored but whose handler
 failed is answered 500: it is safe in the log (`billing-portal replay --failed` applies it), and the
 5xx also makes Stripe deliver it again with backoff, which applies it as soon as the cause is gone.
 Answering 200 there would leave the mirror wrong until someone noticed. The 1 MiB limit (413) is

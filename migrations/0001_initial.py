@@ -206,6 +206,17 @@ class Migration(migrations.Migration):
             bases=['MirrorFields'],
         ),
         ops.CreateModel(
+            name='SessionRateWindow',
+            fields=[
+                ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('user_id', fields.CharField(max_length=255)),
+                ('window_start', fields.BigIntField(db_index=True, description='unix seconds')),
+                ('calls', fields.IntField()),
+            ],
+            options={'table': 'session_rate_windows', 'app': 'models', 'unique_together': (('user_id', 'window_start'),), 'pk_attr': 'id', 'table_description': 'The session calls one user made in one fixed window, counted for every instance.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
             name='StripeEvent',
             fields=[
                 ('id', fields.CharField(primary_key=True, unique=True, db_index=True, max_length=255)),

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Literal
 from services.catalog import Catalog, CheckoutMode
 from services.customers import StripeCustomers
 from services.errors import BadUserInput, PaymentProviderError
-from services.rate_limit import SlidingWindowLimiter
+from services.rate_limit import SessionLimiter
 from services.stripe_gateway import StripeGateway, idempotency_key
 from services.urls import RedirectPolicy
 from services.users import BillingUser
@@ -73,7 +73,7 @@ class CheckoutSessions:
         catalog: Catalog,
         customers: StripeCustomers,
         redirects: RedirectPolicy,
-        limiter: SlidingWindowLimiter,
+        limiter: SessionLimiter,
     ) -> None:
         self._stripe = stripe
         self._catalog = catalog
@@ -82,7 +82,7 @@ class CheckoutSessions:
         self._limiter = limiter
 
     async def create(self, user: BillingUser, request: CheckoutRequest) -> CheckoutSessionView:
-        self._limiter.hit(user.user_id)
+        await self._limiter.hit(user.user_id)
         _check_shape(request)
         self._check_redirects(request)
         await self._catalog.purchasable(request.price_id, request.mode)

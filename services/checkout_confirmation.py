@@ -32,7 +32,7 @@ from services.mirror.fetched_checkout import EXPANSIONS, store_fetched_checkout
 from services.mirror.handlers.base import Snapshot, id_of
 from services.mirror.handlers.checkout import PAID
 from services.notifications import BillingChanges
-from services.rate_limit import SlidingWindowLimiter
+from services.rate_limit import SessionLimiter
 from services.stripe_gateway import StripeGateway
 from services.users import BillingUser, stored_customer_id
 
@@ -56,7 +56,7 @@ UNPAID = (
 
 class CheckoutConfirmations:
     def __init__(
-        self, *, stripe: StripeGateway, limiter: SlidingWindowLimiter, changes: BillingChanges
+        self, *, stripe: StripeGateway, limiter: SessionLimiter, changes: BillingChanges
     ) -> None:
         self._stripe = stripe
         self._limiter = limiter
@@ -64,7 +64,7 @@ class CheckoutConfirmations:
 
     async def confirm(self, user: BillingUser, session_id: str) -> BillingUser:
         """The user once the session and what it bought are in the mirror (see the module)."""
-        self._limiter.hit(user.user_id)
+        await self._limiter.hit(user.user_id)
         if SESSION_ID.fullmatch(session_id) is None:
             raise BadUserInput(MALFORMED)
         session = await self._fetch(session_id)

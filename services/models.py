@@ -219,6 +219,19 @@ class ProductFeature(MirrorFields):
         table = "product_features"
 
 
+class SessionRateWindow(Model):
+    """The session calls one user made in one fixed window, counted for every instance."""
+
+    id = fields.BigIntField(primary_key=True)
+    user_id = fields.CharField(max_length=255)
+    window_start = fields.BigIntField(db_index=True, description="unix seconds")
+    calls = fields.IntField()
+
+    class Meta:
+        table = "session_rate_windows"
+        unique_together = (("user_id", "window_start"),)
+
+
 class AccessGroup(Model):
     """A group of users an admin defined by what they bought (a payment condition)."""
 

@@ -15,7 +15,7 @@ from services.errors import BadUserInput, NotFound
 from services.mirror.reads import current_subscription_id
 from services.portal_blocks import PortalBlocks
 from services.portal_configuration import PortalConfigurations
-from services.rate_limit import SlidingWindowLimiter
+from services.rate_limit import SessionLimiter
 from services.stripe_gateway import StripeGateway
 from services.urls import RedirectPolicy
 from services.users import BillingUser
@@ -41,7 +41,7 @@ class PortalSessions:
         blocks: PortalBlocks,
         configurations: PortalConfigurations,
         redirects: RedirectPolicy,
-        limiter: SlidingWindowLimiter,
+        limiter: SessionLimiter,
     ) -> None:
         self._stripe = stripe
         self._blocks = blocks
@@ -57,7 +57,7 @@ class PortalSessions:
         return_url: str | None = None,
         flow: PortalFlow | None = None,
     ) -> PortalSessionView:
-        self._limiter.hit(user.user_id)
+        await self._limiter.hit(user.user_id)
         target = await self._return_url(block_id, return_url)
         customer_id = await StripeCustomers.require_customer(user)
         params: SessionCreateParams = {"customer": customer_id, "return_url": target}

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from tortoise.exceptions import IntegrityError
@@ -12,6 +14,8 @@ from services.models import User
 
 # Enough for every recently active customer of one instance; the oldest are read again.
 MAX_CACHED_USERS = 50_000
+# How long an email another instance stored may take to show here (for tokens without one).
+MAX_CACHED_SECONDS = 60.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,30 +31,44 @@ class BillingUsers:
     """The callers as billing users, kept in memory once they have a Stripe customer.
 
     Every authenticated request needs its billing user, which would otherwise cost a read (or an
-    upsert) of the user row each time. A user's customer id never changes once set (it
-    is only ever set where it is null, and never cleared), so a billing user that has one is the
-    same in every instance for as long as the email matches. The email is the one part that can
-    move: a token carrying an email the cached user does not have goes to the database, which
-    stores it, exactly as without the cache. With several instances each keeps its own cache; a
-    token without an email claim shows the email this instance last saw, which another instance
-    may have replaced since (the stored row stays the source of truth, and tokens normally carry
-    the same claims on every request). Users without a customer are always read, so a link a
-    checkout or a webhook (in any instance) makes shows up on the next request.
+    upsert) of the user row each time. Each instance keeps its own cache, and stays right about
+    what other instances change:
+    - the customer id: it never changes once set (it is only ever set where it is null, and
+      never cleared; rows are never deleted), so a cached one is the same in every instance.
+      Users without a customer are not cached, so a link a checkout or a webhook makes (in any
+      instance) shows on the next request;
+    - the email: a token carrying one the cached user does not have goes to the database, which
+      stores it, exactly as without the cache. A token without an email claim shows the cached
+      email, which another instance may have replaced since: entries older than `max_age`
+      seconds are read again, so such a change shows everywhere within that time.
     """
 
-    def __init__(self, max_size: int = MAX_CACHED_USERS) -> None:
+    def __init__(
+        self,
+        max_size: int = MAX_CACHED_USERS,
+        *,
+        max_age: float = MAX_CACHED_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._max_size = max_size
-        self._linked: OrderedDict[str, BillingUser] = OrderedDict()
+        self._max_age = max_age
+        self._clock = clock
+        self._linked: OrderedDict[str, tuple[BillingUser, float]] = OrderedDict()
 
     async def ensure(self, principal: Principal) -> BillingUser:
         """The principal as a billing user, their row created on first use (see the class)."""
-        cached = self._linked.get(principal.subject)
-        if cached is not None and (not principal.email or principal.email == cached.email):
+        now = self._clock()
+        cached, read_at = self._linked.get(principal.subject, (None, 0.0))
+        if (
+            cached is not None
+            and now - read_at < self._max_age
+            and (not principal.email or principal.email == cached.email)
+        ):
             self._linked.move_to_end(principal.subject)
             return cached
         user = await ensure_billing_user(principal)
         if user.customer_id is not None:
-            self._linked[principal.subject] = user
+            self._linked[principal.subject] = (user, now)
             self._linked.move_to_end(principal.subject)
             if len(self._linked) > self._max_size:
                 self._linked.popitem(last=False)

@@ -42,6 +42,11 @@ class Journey:
     redirect_url: str
     # The service's key of each access group the admin saved, to the name the scripts use.
     access_groups: Mapping[str, str] = field(default_factory=dict)
+    # Stripe sends the browser back from Checkout before any of its webhooks, and the app
+    # confirms the session on the success page (SimulationConfig.webhooks_after_return).
+    webhooks_after_return: bool = False
+    # What confirmCheckout showed on the latest success page, until the runner takes it.
+    success_page: dict[str, Any] | None = None
 
     @property
     def roles(self) -> Roles:
@@ -50,6 +55,12 @@ class Journey:
     @property
     def subscription_id(self) -> str | None:
         return self.stripe_customer.subscription_id
+
+    def take_success_page(self) -> dict[str, Any] | None:
+        """The viewer confirmCheckout showed since the last call, if a success page was
+        reached with webhooks after return."""
+        shown, self.success_page = self.success_page, None
+        return shown
 
 
 Action = Callable[[Journey], Awaitable[None]]
@@ -161,7 +172,9 @@ def start_trial_without_card(
 
     async def act(journey: Journey) -> None:
         page = await _checkout(journey, plan, quantity=1, trial_days=trial_days)
-        _check_landing(page, await page.start_trial_without_card(missing_payment_method))
+        await _return_from_checkout(
+            journey, page, lambda: page.start_trial_without_card(missing_payment_method)
+        )
 
     return act
 
@@ -260,7 +273,25 @@ async def _require_listed(journey: Journey, entry: CatalogPrice) -> None:
 
 
 async def _pay(journey: Journey, page: CheckoutPage, card: str) -> None:
-    _check_landing(page, await page.complete(CARDS[card]))
+    await _return_from_checkout(journey, page, lambda: page.complete(CARDS[card]))
+
+
+async def _return_from_checkout(
+    journey: Journey, page: CheckoutPage, finish: Callable[[], Awaitable[str]]
+) -> None:
+    """Finish on Checkout's page (`finish` returns where Stripe sends the browser) and land on
+    the success page. Stripe delivers the webhooks first; with webhooks after return, the app
+    confirms the session on the success page before any of them (the runner checks what it
+    showed), and they follow."""
+    if not journey.webhooks_after_return:
+        _check_landing(page, await finish())
+        return
+    # BEHAVIOUR: checkout.redirect-before-webhooks
+    with journey.stripe_customer.webhooks_held():
+        landed = await finish()
+    _check_landing(page, landed)
+    journey.success_page = await journey.user.confirm_checkout(page.session_id)
+    await journey.stripe_customer.deliver()
 
 
 def _check_landing(page: CheckoutPage, landed: str) -> None:

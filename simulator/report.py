@@ -83,6 +83,7 @@ class Report:
     users: int
     concurrency: int
     billing_mode: BillingMode = DEFAULT_BILLING_MODE
+    webhooks_after_return: bool = False
     journeys: list[JourneyResult] = field(default_factory=list)
     setup_failure: str | None = None
     wall_seconds: float = 0.0
@@ -113,6 +114,7 @@ class Report:
             "seed": self.seed,
             "chaos": self.chaos,
             "billing_mode": self.billing_mode,
+            "webhooks_after_return": self.webhooks_after_return,
             "scenarios": self.scenarios,
             "users": self.users,
             "concurrency": self.concurrency,

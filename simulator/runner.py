@@ -13,13 +13,14 @@ import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 
 from simulator.access import ACCESS_GROUPS, group_keys
 from simulator.app_users import AppAdmin, AppUser
 from simulator.billing_modes import DEFAULT_BILLING_MODE, BillingMode
-from simulator.expectations import differences, observe
+from simulator.expectations import State, differences, observe
 from simulator.harness import Target, in_process_service
 from simulator.journey import Journey, StepFailed
 from simulator.naming import Roles
@@ -29,6 +30,7 @@ from simulator.stripe_side.api import StripeApi, StripeRequestRejected
 from simulator.stripe_side.api_recorder import recording
 from simulator.stripe_side.api_versions import BASIL, well_formed
 from simulator.stripe_side.checkout_line_items import CheckoutLineItems
+from simulator.stripe_side.completed_checkouts import CompletedCheckouts
 from simulator.stripe_side.portal_configurations import PortalConfigurations, PortalRefused
 from simulator.stripe_side.settings import BillingSettings
 from simulator.stripe_side.side import StripeSide
@@ -50,7 +52,9 @@ EXPECTED_FAILURES = (
 
 @dataclass(frozen=True)
 class SimulationConfig:
-    """One run. Without `target` the service is started in-process (see simulator.harness).
+    """One run. Without `targets` the service is started in-process (see simulator.harness);
+    with several, they are instances of one service on one database, each request going to the
+    next in turn.
 
     `users` defaults to one per scenario; customers take the scenarios in turn. Checkout gives
     every subscription of the run `billing_mode`; a scenario expects the same in either mode,
@@ -67,7 +71,7 @@ class SimulationConfig:
     billing_mode: BillingMode = DEFAULT_BILLING_MODE
     # The webhook endpoint's API version, which events are rendered in (default: the SDK's).
     api_version: str | None = None
-    target: str | None = None
+    targets: tuple[str, ...] = ()
     webhook_secret: str | None = None
     jwt_secret: str | None = None
     jwt_audience: str | None = None
@@ -77,6 +81,10 @@ class SimulationConfig:
     manage_database: bool = True
     namespace: str | None = None
     redirect_url: str = "https://localhost/account"
+    # Stripe sends the browser back from Checkout before any of its webhooks: the journey
+    # confirms the session on the success page (confirmCheckout), which must show the step's
+    # state at once; the webhooks follow.
+    webhooks_after_return: bool = False
 
     def __post_init__(self) -> None:
         unknown = [name for name in self.scenarios if name not in SCENARIOS]
@@ -90,7 +98,12 @@ class SimulationConfig:
             )
         if self.concurrency < 1:
             raise ValueError("--concurrency must be at least 1")
-        if self.target is not None and not (self.webhook_secret and self.jwt_secret):
+        if self.webhooks_after_return and self.targets:
+            raise ValueError(
+                "--webhooks-after-return needs the in-process service: only its Stripe answers "
+                "for a journey's own Checkout Sessions"
+            )
+        if self.targets and not (self.webhook_secret and self.jwt_secret):
             raise ValueError("--target needs the webhook secret and the JWT secret of that service")
         if self.api_version is not None and not well_formed(self.api_version):
             raise ValueError(
@@ -110,6 +123,7 @@ async def run_simulation(config: SimulationConfig, on_journey: JourneyDone | Non
         seed=config.seed,
         chaos=config.chaos,
         billing_mode=config.billing_mode,
+        webhooks_after_return=config.webhooks_after_return,
         scenarios=list(config.scenarios),
         users=config.user_count,
         concurrency=config.concurrency,
@@ -206,12 +220,13 @@ class Stage:
             block_id=block_id,
             redirect_url=self.config.redirect_url,
             access_groups={key: name for name, key in group_keys(self.namespace).items()},
+            webhooks_after_return=self.config.webhooks_after_return,
         )
 
 
 def _default_namespace(config: SimulationConfig) -> str:
     # A running service keeps earlier runs' users and events: a fresh namespace avoids them.
-    fresh = config.target is not None or not config.manage_database
+    fresh = bool(config.targets) or not config.manage_database
     return f"s{config.seed}-{secrets.token_hex(4)}" if fresh else f"s{config.seed}"
 
 
@@ -221,12 +236,13 @@ async def _stage(config: SimulationConfig) -> AsyncIterator[Stage]:
         mock_url = await stack.enter_async_context(stripe_mock_at(config.stripe_mock_url))
         portal_configurations = PortalConfigurations()
         line_items = CheckoutLineItems()
-        if config.target is None:
+        checkouts = CompletedCheckouts()
+        if not config.targets:
             # The in-process service's Stripe calls pass the recorder, which remembers what
             # stripe-mock forgets: the portal configuration each portal session shows, and
-            # what each Checkout Session sold.
+            # each completed Checkout Session with what it sold.
             stripe_url = await stack.enter_async_context(
-                recording(mock_url, portal_configurations, line_items)
+                recording(mock_url, portal_configurations, line_items, checkouts)
             )
             target = await stack.enter_async_context(
                 in_process_service(
@@ -237,13 +253,15 @@ async def _stage(config: SimulationConfig) -> AsyncIterator[Stage]:
             assert config.webhook_secret is not None
             assert config.jwt_secret is not None
             target = Target(
-                base_url=config.target.rstrip("/"),
+                base_url=config.targets[0].rstrip("/"),
                 webhook_secret=config.webhook_secret,
                 jwt_secret=config.jwt_secret,
                 jwt_audience=config.jwt_audience,
                 jwt_issuer=config.jwt_issuer,
             )
-        http = await stack.enter_async_context(service_client(config.concurrency))
+        http = await stack.enter_async_context(
+            service_client(config.concurrency, [url.rstrip("/") for url in config.targets])
+        )
         api = StripeApi(mock_url)
         stack.push_async_callback(api.close)
         endpoint = WebhookEndpoint(
@@ -260,6 +278,7 @@ async def _stage(config: SimulationConfig) -> AsyncIterator[Stage]:
             billing_mode=config.billing_mode,
             portal_configurations=portal_configurations,
             line_items=line_items,
+            completed_checkouts=checkouts,
         )
         yield Stage(config, namespace, target, side, http)
 
@@ -285,19 +304,14 @@ async def _run_step(journey: Journey, step: Step) -> StepResult:
         await step.action(journey)
     except EXPECTED_FAILURES as error:
         failures.append(str(error))
+    success_page = journey.take_success_page()
     deliveries = journey.stripe_customer.log.take()
     failures += deliveries.problems
+    if not failures and success_page is not None:
+        failures += _success_page_failures(journey, success_page, step.expect)
     if not failures:
         try:
-            observed = observe(
-                await journey.user.viewer(),
-                subscription_id=journey.subscription_id,
-                catalog=journey.catalog,
-                roles=journey.roles,
-                clock=journey.stripe_customer.clock,
-                access_groups=journey.access_groups,
-            )
-            failures += differences(step.expect, observed)
+            failures += differences(step.expect, _observe(journey, await journey.user.viewer()))
         except EXPECTED_FAILURES as error:
             failures.append(f"reading viewer: {error}")
     return StepResult(
@@ -307,3 +321,21 @@ async def _run_step(journey: Journey, step: Step) -> StepResult:
         failures=[journey.roles.describe(failure) for failure in failures],
         duration_ms=round((time.perf_counter() - started) * 1000, 1),
     )
+
+
+def _observe(journey: Journey, viewer: dict[str, Any]) -> State:
+    return observe(
+        viewer,
+        subscription_id=journey.subscription_id,
+        catalog=journey.catalog,
+        roles=journey.roles,
+        clock=journey.stripe_customer.clock,
+        access_groups=journey.access_groups,
+    )
+
+
+def _success_page_failures(journey: Journey, shown: dict[str, Any], expected: State) -> list[str]:
+    """What confirmCheckout showed on the success page, before any webhook of the step: the
+    step's state, but for the Stripe features, which only their summary's own event brings."""
+    observed = _observe(journey, shown).but(entitlements=expected.entitlements)
+    return [f"on the success page, {failure}" for failure in differences(expected, observed)]

@@ -21,6 +21,16 @@ from simulator.toolkit.graphql import GraphQLClient
 from simulator.toolkit.graphql import error_codes as error_codes
 
 
+class ManualClock:
+    """A clock (seconds) that moves only when the test moves `now`."""
+
+    def __init__(self, now: float = 1000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
 def in_ci() -> bool:
     return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 

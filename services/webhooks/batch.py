@@ -6,7 +6,10 @@ to the savepoint takes back that event's writes only, and the event is then reco
 touched, and the batch commits once for all of them. An event that cannot even be recorded
 is `EventNotStored`; a batch whose commit fails stores nothing, and raises.
 
-One event delivered twice within a batch is applied once; its copies share its fate.
+One event delivered twice within a batch is applied once; its copies share its fate. On
+PostgreSQL, batches of several instances can wait on each other's rows; when they deadlock, the
+database fails one statement, and its event is stored as failed (500), or not at all (503) when
+recording it waits on the other batch too; either way Stripe delivers it again.
 """
 
 from __future__ import annotations
@@ -75,12 +78,13 @@ async def apply_batch(
     connection: BaseDBAsyncClient, deliveries: Sequence[Delivery]
 ) -> list[Result]:
     """Each delivery in order, inside the caller's transaction."""
+    savepoints = Savepoints(connection)
     first_results: dict[str, Result] = {}
     results: list[Result] = []
     for delivery in deliveries:
         earlier = first_results.get(delivery.event.id)
         if earlier is None:
-            result = await _apply_one(connection, delivery)
+            result = await _apply_one(connection, savepoints, delivery)
             first_results[delivery.event.id] = result
         else:
             result = Outcome.DUPLICATE if earlier in ACKNOWLEDGED else earlier
@@ -88,43 +92,57 @@ async def apply_batch(
     return results
 
 
-@asynccontextmanager
-async def savepoint(connection: BaseDBAsyncClient) -> AsyncIterator[None]:
-    """The block's writes, or none of them when it raises (the transaction goes on)."""
-    await _control(connection, f"SAVEPOINT {SAVEPOINT}")
-    try:
-        yield
-    except BaseException:
-        await _control(
-            connection, f"ROLLBACK TO SAVEPOINT {SAVEPOINT}; RELEASE SAVEPOINT {SAVEPOINT}"
-        )
-        raise
-    await _control(connection, f"RELEASE SAVEPOINT {SAVEPOINT}")
+class Savepoints:
+    """One savepoint after another in a transaction, each block's writes kept or undone.
+
+    A kept savepoint is released when the next one is set, in the same round trip on
+    PostgreSQL; the last one is released by the commit.
+    """
+
+    def __init__(self, connection: BaseDBAsyncClient) -> None:
+        self._connection = connection
+        self._holding = False
+
+    @asynccontextmanager
+    async def around(self) -> AsyncIterator[None]:
+        """The block's writes, or none of them when it raises (the transaction goes on)."""
+        release = [f"RELEASE SAVEPOINT {SAVEPOINT}"] if self._holding else []
+        await self._control(*release, f"SAVEPOINT {SAVEPOINT}")
+        self._holding = True
+        try:
+            yield
+        except BaseException:
+            self._holding = False
+            await self._control(
+                f"ROLLBACK TO SAVEPOINT {SAVEPOINT}", f"RELEASE SAVEPOINT {SAVEPOINT}"
+            )
+            raise
+
+    async def _control(self, *statements: str) -> None:
+        """PostgreSQL gets them as one plain query: one round trip, and nothing to prepare
+        (asyncpg prepares a parameterised query first, which for these costs several times the
+        statement itself). SQLite runs them one by one on its own thread."""
+        if self._connection.capabilities.dialect == "postgres":
+            await self._connection.execute_script("; ".join(statements))
+            return
+        for statement in statements:
+            await self._connection.execute_query(statement)
 
 
-async def _control(connection: BaseDBAsyncClient, *statements: str) -> None:
-    """Transaction control statements. PostgreSQL gets them as one plain query (one round trip,
-    nothing to prepare: asyncpg prepares a parameterised query first, which for these costs
-    several times the statement itself); SQLite runs them one by one on its own thread."""
-    if connection.capabilities.dialect == "postgres":
-        await connection.execute_script("; ".join(statements))
-        return
-    for statement in statements:
-        await connection.execute_query(statement)
-
-
-async def _apply_one(connection: BaseDBAsyncClient, delivery: Delivery) -> Result:
+async def _apply_one(
+    connection: BaseDBAsyncClient, savepoints: Savepoints, delivery: Delivery
+) -> Result:
     event = delivery.event
     failure = delivery.failure
     if failure is None:
         try:
-            async with savepoint(connection):
+            async with savepoints.around():
                 return await _apply(connection, delivery)
         except Exception as error:  # any handler failure is kept on the event, never raised
             logger.exception("webhook event failed", extra={"event_id": event.id})
             failure = f"{type(error).__name__}: {error}"
     try:
-        async with savepoint(connection):
+        async with savepoints.around():
             await event_log.record_failure(connection, event, failure)
     except Exception as error:
         logger.exception("webhook event could not be stored", extra={"event_id": event.id})

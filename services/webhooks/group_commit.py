@@ -14,6 +14,7 @@ other for rows or for the database's single writer.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Generic, TypeVar
@@ -64,7 +65,11 @@ class GroupCommit(Generic[Item, Result]):
         if self._full is not None and len(self._waiting) >= self._max_items:
             self._full.set()
         if self._runner is None:
-            self._runner = asyncio.create_task(self._run_batches(), name="group commit")
+            # A context of its own: the batches serve many requests, and must not carry the
+            # context of the one that happened to start them (its request id in the logs).
+            self._runner = asyncio.create_task(
+                self._run_batches(), name="group commit", context=contextvars.Context()
+            )
         return await future
 
     async def _run_batches(self) -> None:

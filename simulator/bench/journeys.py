@@ -75,7 +75,7 @@ def run_journeys(
         scenarios=(JOURNEY_SCENARIO,),
         users=options.journeys,
         concurrency=options.concurrency,
-        target=service.url,
+        targets=(service.url,),
         webhook_secret=service_secrets.webhook_secret,
         jwt_secret=service_secrets.jwt_secret,
         stripe_mock_url=stripe_mock_url,

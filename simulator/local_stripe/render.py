@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
 
 from simulator.local_stripe.configurations import ConfigurationRecord
 from simulator.local_stripe.local import LocalStripe
@@ -20,6 +19,7 @@ from simulator.stripe_side import objects
 from simulator.stripe_side.api_versions import render_in
 from simulator.stripe_side.catalog import CatalogPrice, Feature
 from simulator.stripe_side.entitlements import entitled_features
+from simulator.stripe_side.expansion import expand_ids
 from simulator.stripe_side.objects import StripeObject
 from simulator.stripe_side.portal_configurations import PortalConfiguration
 from simulator.stripe_side.state import CustomerState, PaymentState
@@ -205,9 +205,7 @@ class Renderer:
     def expand(self, rendered: StripeObject, paths: Iterable[str]) -> StripeObject:
         """Replace the ids the `paths` name (`subscription`, `data.product`, ...) by their
         objects, level after level; an id the account does not hold stays an id."""
-        for path in paths:
-            _expand(rendered, path.split("."), self.find)
-        return rendered
+        return expand_ids(rendered, paths, self.find)
 
 
 def product_feature(entry: CatalogPrice, feature: Feature) -> StripeObject:
@@ -335,19 +333,3 @@ def _switchable_products(params: Mapping[str, str]) -> list[StripeObject]:
         else:
             entry["prices"].append(value)
     return [products[index] for index in sorted(products)]
-
-
-def _expand(node: Any, path: list[str], find: Callable[[str], StripeObject | None]) -> None:
-    if not path or not isinstance(node, dict):
-        return
-    head, rest = path[0], path[1:]
-    if head == "data" and node.get("object") == "list":
-        for item in node["data"]:
-            _expand(item, rest, find)
-        return
-    value = node.get(head)
-    if isinstance(value, str):
-        found = find(value)
-        if found is not None:
-            node[head] = value = found
-    _expand(value, rest, find)

@@ -42,6 +42,27 @@ class CustomerContext:
             raise RuntimeError(f"{self.ids.role} has no subscription")
         return self.owner.subscription
 
+    def find(self, object_id: str) -> objects.StripeObject | None:
+        """The customer, or an object of their graph, by id, rendered as it is now; None when
+        the graph holds no such object (what an API request that expands it shows)."""
+        owner = self.owner
+        if object_id == owner.id:
+            return objects.customer(owner)
+        subscriptions = [*owner.past_subscriptions, owner.subscription]
+        for subscription in subscriptions:
+            if subscription is not None and subscription.id == object_id:
+                return objects.subscription(subscription, owner)
+        for invoice in owner.invoices:
+            if invoice.id == object_id:
+                return objects.invoice(invoice, owner)
+        method = owner.payment_methods.get(object_id)
+        if method is not None:
+            return objects.payment_method(method)
+        for payment in owner.payments:
+            if payment.intent_id == object_id:
+                return objects.payment_intent(payment, owner)
+        return None
+
     def announce_customer(self, event_type: str, previous: Previous = None) -> None:
         self.outbox.emit(event_type, objects.customer(self.owner), previous)
 

@@ -6,6 +6,7 @@ start with it); the wallet and the billing engine exist once Stripe announced th
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -17,6 +18,7 @@ from simulator.stripe_side.cancellation import Cancellations
 from simulator.stripe_side.catalog import CatalogPrice
 from simulator.stripe_side.checkout_line_items import CheckoutLineItems
 from simulator.stripe_side.clock import SimClock
+from simulator.stripe_side.completed_checkouts import CompletedCheckouts
 from simulator.stripe_side.context import CustomerContext
 from simulator.stripe_side.ids import IdMint
 from simulator.stripe_side.invoicing import Invoicing
@@ -67,10 +69,12 @@ class StripeCustomer:
         portal_configurations: PortalConfigurations | None = None,
         clock: SimClock | None = None,
         line_items: CheckoutLineItems | None = None,
+        completed_checkouts: CompletedCheckouts | None = None,
     ) -> None:
         self.clock = clock if clock is not None else SimClock()
         self._portal_configurations = portal_configurations or PortalConfigurations()
         self._line_items = line_items or CheckoutLineItems()
+        self._completed_checkouts = completed_checkouts or CompletedCheckouts()
         self.billing_mode = billing_mode
         self._settings = settings
         self._api = api
@@ -127,6 +131,11 @@ class StripeCustomer:
         """Send the events waiting in the outbox now, with the retries falling due."""
         await self._outbox.flush()
 
+    def webhooks_held(self) -> AbstractContextManager[None]:
+        """Within the block Stripe sends nothing, and time stands still: the browser is back
+        from Stripe's page before any event of it is delivered (`deliver` sends them)."""
+        return self._outbox.held()
+
     def card_paying(self, subscription: SubscriptionState | None) -> PaymentMethodState | None:
         """The card Stripe charges for an invoice of `subscription` (see `Wallet.card_for`)."""
         return self._parts().wallet.card_for(subscription)
@@ -161,6 +170,7 @@ class StripeCustomer:
             cancel_url,
             self.billing_mode,
             self._line_items,
+            self._completed_checkouts,
         )
 
     async def open_portal(self, session_id: str, return_url: str) -> PortalVisit:

@@ -9,6 +9,8 @@ includes it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from simulator.stripe_side.api_versions import render_in
@@ -42,6 +44,7 @@ class EventOutbox:
         self._serial = 0
         self._retries = RetryQueue()
         self._acknowledged: dict[str, int] = {}
+        self._holding = False
 
     def emit(
         self, event_type: str, data_object: dict[str, Any], previous: dict[str, Any] | None = None
@@ -59,9 +62,21 @@ class EventOutbox:
         )
         return event_id
 
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        """Within the block `flush` does nothing (no delivery, no tick): what it would have
+        sent goes with the first flush after the block."""
+        self._holding = True
+        try:
+            yield
+        finally:
+            self._holding = False
+
     async def flush(self) -> None:
         """Deliver what Stripe sends now: the queued burst and the retries falling due. Then
         the clock moves on a second, so the next action is a later moment."""
+        if self._holding:
+            return
         events, self._pending = self._pending, []
         if events:
             self.log.batches.append(events)

@@ -15,6 +15,7 @@ from simulator.stripe_side.billing import BillingEngine
 from simulator.stripe_side.cancellation import Cancellations
 from simulator.stripe_side.catalog import Card, CatalogPrice
 from simulator.stripe_side.checkout_line_items import CheckoutLineItems
+from simulator.stripe_side.completed_checkouts import CompletedCheckouts
 from simulator.stripe_side.context import CustomerContext
 from simulator.stripe_side.portal_configurations import ACCOUNT_DEFAULT, PortalConfiguration
 from simulator.stripe_side.settings import MissingPaymentMethod
@@ -37,6 +38,9 @@ class CheckoutPage:
     billing_mode: BillingMode
     # What the account's sessions sold, for the line-items request (checkout_line_items.py).
     line_items: CheckoutLineItems = field(default_factory=CheckoutLineItems)
+    # The account's completed sessions, for the request that retrieves one
+    # (completed_checkouts.py).
+    completed: CompletedCheckouts = field(default_factory=CompletedCheckouts)
 
     def _session(self, status: str, **links: str | None) -> dict[str, Any]:
         return objects.checkout_session(
@@ -100,22 +104,20 @@ class CheckoutPage:
             billing_mode=self.billing_mode,
             missing_payment_method=missing_payment_method,
         )
-        completed = self._session(
-            "complete", subscription_id=subscription.id, invoice_id=subscription.latest_invoice
-        )
-        self.context.outbox.emit("checkout.session.completed", completed)
+        self._complete(subscription_id=subscription.id, invoice_id=subscription.latest_invoice)
         await self.context.outbox.flush()
 
     async def _buy_once(self, card: Card) -> None:
         method = await self.wallet.add_card(card, attach=False)
         payment = await self.billing.charge_once(self.entry, self.quantity, method)
-        self.context.outbox.emit(
-            "checkout.session.completed",
-            self._session(
-                "complete", payment_intent_id=payment.intent_id, invoice_id=payment.invoice.id
-            ),
-        )
+        self._complete(payment_intent_id=payment.intent_id, invoice_id=payment.invoice.id)
         await self.context.outbox.flush()
+
+    def _complete(self, **links: str | None) -> None:
+        """The session is complete: Stripe announces it, and answers for it from now on."""
+        completed = self._session("complete", **links)
+        self.completed.record(completed, self.context.find)
+        self.context.outbox.emit("checkout.session.completed", completed)
 
 
 @dataclass(frozen=True)

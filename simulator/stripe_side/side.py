@@ -16,6 +16,7 @@ from simulator.stripe_side.api import StripeApi
 from simulator.stripe_side.catalog import CatalogPrice, Feature, build_catalog
 from simulator.stripe_side.checkout_line_items import CheckoutLineItems
 from simulator.stripe_side.clock import SimClock
+from simulator.stripe_side.completed_checkouts import CompletedCheckouts
 from simulator.stripe_side.customer import StripeCustomer
 from simulator.stripe_side.ids import IdMint
 from simulator.stripe_side.outbox import EventOutbox
@@ -40,6 +41,7 @@ class StripeSide:
         billing_mode: BillingMode = DEFAULT_BILLING_MODE,
         portal_configurations: PortalConfigurations | None = None,
         line_items: CheckoutLineItems | None = None,
+        completed_checkouts: CompletedCheckouts | None = None,
     ) -> None:
         self.api = api
         self.endpoint = endpoint
@@ -50,6 +52,8 @@ class StripeSide:
         self.portal_configurations = portal_configurations or PortalConfigurations()
         # What its Checkout Sessions sold (see checkout_line_items.py).
         self.line_items = line_items or CheckoutLineItems()
+        # Its completed Checkout Sessions, as the API answers for them (completed_checkouts.py).
+        self.completed_checkouts = completed_checkouts or CompletedCheckouts()
         self.catalog: dict[str, CatalogPrice] = build_catalog(namespace)
 
     async def publish_catalog(self, clock: SimClock | None = None) -> DeliveryLog:
@@ -88,6 +92,7 @@ class StripeSide:
             portal_configurations=self.portal_configurations,
             clock=clock,
             line_items=self.line_items,
+            completed_checkouts=self.completed_checkouts,
         )
 
     def _ids(self, role: str, roles: Roles) -> IdMint:

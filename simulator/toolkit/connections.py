@@ -10,18 +10,30 @@ leave room for a 2-core machine that is also running the service, stripe-mock an
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import httpx
+
+from simulator.toolkit.round_robin import RoundRobin
 
 KEEPALIVE_EXPIRY_SECONDS = 1.0
 TIMEOUT = httpx.Timeout(60.0, connect=10.0)
 
 
-def service_client(concurrency: int) -> httpx.AsyncClient:
-    """One pool for `concurrency` callers; each may fan out a burst of webhook deliveries."""
+def service_client(concurrency: int, instances: Sequence[str] = ()) -> httpx.AsyncClient:
+    """One pool for `concurrency` callers; each may fan out a burst of webhook deliveries.
+    With several `instances` of the service, requests to the first go to each in turn."""
+    # As many kept alive as open: httpcore 1.0 counts every connection against the keep-alive
+    # limit and would close each one going idle past it, to open another one at once.
+    connections = concurrency * 4 + 8
     limits = httpx.Limits(
-        max_connections=concurrency * 4 + 8, keepalive_expiry=KEEPALIVE_EXPIRY_SECONDS
+        max_connections=connections,
+        max_keepalive_connections=connections,
+        keepalive_expiry=KEEPALIVE_EXPIRY_SECONDS,
     )
-    return httpx.AsyncClient(timeout=TIMEOUT, limits=limits)
+    if len(instances) < 2:
+        return httpx.AsyncClient(timeout=TIMEOUT, limits=limits)
+    return httpx.AsyncClient(timeout=TIMEOUT, transport=RoundRobin(instances, limits))
 
 
 def no_answer(error: httpx.RequestError) -> str:

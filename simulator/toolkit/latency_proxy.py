@@ -56,7 +56,7 @@ class LatencyProxy:
                 writer.close()
 
     async def _copy_late(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        """Each chunk is written `delay` after it arrived, in arrival order; EOF travels late too."""
+        """Each chunk is written `delay` after it arrived, in order; the EOF travels late too."""
         loop = asyncio.get_running_loop()
         chunks: asyncio.Queue[tuple[float, bytes]] = asyncio.Queue()
 

@@ -9,6 +9,7 @@ from services.auth import Principal
 from services.models import User
 from services.users import BillingUsers
 from tests.api.conftest import user_with_customer
+from tests.support import ManualClock
 
 
 @pytest.fixture
@@ -86,3 +87,17 @@ async def test_a_full_cache_forgets_its_least_recent_user(user_reads):
     await users.ensure(caller("user-1"))
 
     assert user_reads == ["user-1", "user-2", "user-1"]
+
+
+async def test_an_email_another_instance_stored_shows_once_the_cached_account_is_old(user_reads):
+    await user_with_customer("user-1", "cus_1")
+    clock = ManualClock()
+    users = BillingUsers(max_age=60, clock=clock)
+    await users.ensure(caller("user-1", "old@example.com"))
+    await User.filter(external_id="user-1").update(email="new@example.com")
+
+    clock.now += 59
+    assert (await users.ensure(caller("user-1"))).email == "old@example.com"
+    clock.now += 1
+    assert (await users.ensure(caller("user-1"))).email == "new@example.com"
+    assert user_reads == ["user-1", "user-1"]

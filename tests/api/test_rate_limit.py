@@ -1,4 +1,4 @@
-"""The sliding window behind RATE_LIMITED, on a clock the test controls."""
+"""The in-process sliding window behind RATE_LIMITED (SQLite), on a clock the test controls."""
 
 from __future__ import annotations
 
@@ -6,71 +6,64 @@ import pytest
 
 from services.errors import RateLimited
 from services.rate_limit import SlidingWindowLimiter
+from tests.support import ManualClock
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def test_calls_over_the_limit_in_a_window_are_rate_limited():
-    limiter = SlidingWindowLimiter(2, window_seconds=60, clock=Clock())
-    limiter.hit("user-1")
-    limiter.hit("user-1")
+async def test_calls_over_the_limit_in_a_window_are_rate_limited():
+    limiter = SlidingWindowLimiter(2, window_seconds=60, clock=ManualClock())
+    await limiter.hit("user-1")
+    await limiter.hit("user-1")
 
     with pytest.raises(RateLimited):
-        limiter.hit("user-1")
+        await limiter.hit("user-1")
 
 
-def test_each_user_has_their_own_window():
-    limiter = SlidingWindowLimiter(1, window_seconds=60, clock=Clock())
-    limiter.hit("user-1")
+async def test_each_user_has_their_own_window():
+    limiter = SlidingWindowLimiter(1, window_seconds=60, clock=ManualClock())
+    await limiter.hit("user-1")
 
-    limiter.hit("user-2")
+    await limiter.hit("user-2")
 
 
-def test_the_window_slides():
-    clock = Clock()
+async def test_the_window_slides():
+    clock = ManualClock()
     limiter = SlidingWindowLimiter(2, window_seconds=60, clock=clock)
-    limiter.hit("user-1")
+    await limiter.hit("user-1")
     clock.now += 30
-    limiter.hit("user-1")
+    await limiter.hit("user-1")
     clock.now += 31
 
-    limiter.hit("user-1")
+    await limiter.hit("user-1")
     with pytest.raises(RateLimited):
-        limiter.hit("user-1")
+        await limiter.hit("user-1")
 
 
-def test_a_refused_call_does_not_use_up_the_window():
-    clock = Clock()
+async def test_a_refused_call_does_not_use_up_the_window():
+    clock = ManualClock()
     limiter = SlidingWindowLimiter(1, window_seconds=60, clock=clock)
-    limiter.hit("user-1")
+    await limiter.hit("user-1")
     with pytest.raises(RateLimited):
-        limiter.hit("user-1")
+        await limiter.hit("user-1")
     clock.now += 61
 
-    limiter.hit("user-1")
+    await limiter.hit("user-1")
 
 
-def test_a_limit_of_zero_turns_the_check_off():
-    limiter = SlidingWindowLimiter(0, clock=Clock())
+async def test_a_limit_of_zero_turns_the_check_off():
+    limiter = SlidingWindowLimiter(0, clock=ManualClock())
 
     for _ in range(1000):
-        limiter.hit("user-1")
+        await limiter.hit("user-1")
 
 
-def test_idle_users_are_forgotten(monkeypatch):
+async def test_idle_users_are_forgotten(monkeypatch):
     monkeypatch.setattr("services.rate_limit.SWEEP_THRESHOLD", 10)
-    clock = Clock()
+    clock = ManualClock()
     limiter = SlidingWindowLimiter(1, window_seconds=60, clock=clock)
     for index in range(10):
-        limiter.hit(f"user-{index}")
+        await limiter.hit(f"user-{index}")
     clock.now += 61
 
-    limiter.hit("late-user")
+    await limiter.hit("late-user")
 
     assert limiter._calls.keys() == {"late-user"}

@@ -13,6 +13,7 @@ from billing_portal.cli import main
         (["--rounds", "0"], "--rounds must be at least 1"),
         (["--concurrency", "0"], "--concurrency must be at least 1"),
         (["--seconds", "0"], "--seconds must be positive"),
+        (["--stripe-latency-ms", "-1"], "--stripe-latency-ms must not be negative"),
         (["--workload", "nope"], "unknown workload(s) ['nope']"),
         (["--database-url", "mysql://db/bench"], "--database-url must name a PostgreSQL server"),
     ],

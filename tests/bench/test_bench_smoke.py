@@ -17,7 +17,16 @@ import pytest
 from simulator.toolkit.stripe_mock import StripeMockUnavailable, ensure_binary
 from tests.support import service_missing
 
-COMPARED_WORKLOADS = ("portal", "checkout", "subscriptions", "webhooks")
+COMPARED_WORKLOADS = (
+    "portal",
+    "checkout",
+    "portal_latency",
+    "checkout_latency",
+    "subscriptions",
+    "webhooks",
+)
+LATENCY_WORKLOADS = ("portal_latency", "checkout_latency")
+SMOKE_STRIPE_LATENCY_MS = 20
 SMOKE_WORKLOADS = (*COMPARED_WORKLOADS, "simulator")
 SMOKE_JOURNEYS = 4
 SIDE_KEYS = {"requests", "errors", "seconds", "throughput", "p50_ms", "p99_ms"}
@@ -34,6 +43,7 @@ def bench_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any],
     command = [sys.executable, "-m", "billing_portal.cli", "bench", "--seconds", "0.5"]
     command += ["--warmup", "0.2", "--rounds", "2", "--concurrency", "4"]
     command += ["--journeys", str(SMOKE_JOURNEYS), "--journey-concurrency", "4"]
+    command += ["--stripe-latency-ms", str(SMOKE_STRIPE_LATENCY_MS)]
     command += ["--json", str(report_path)]
     for name in SMOKE_WORKLOADS:
         command += ["--workload", name]
@@ -83,15 +93,23 @@ def test_webhooks_are_judged_against_a_durable_floor_with_the_echo_for_reference
     webhooks = _workloads(bench_run)["webhooks"]
 
     assert "inserting the raw event" in webhooks["baseline_description"]
-    assert webhooks["goals"] == {
-        "ratio": 1.0,
-        "min_throughput": 2000,
-        "max_p99_ms": 100,
-        "lossless": True,
-    }
+    goals = webhooks["goals"]
+    assert (goals["ratio"], goals["min_throughput"], goals["max_p99_ms"]) == (1.0, 2000, 100)
+    assert goals["lossless"] is True
     assert set(webhooks["reference"]) == SIDE_KEYS
     assert webhooks["reference"]["requests"] > 0
     assert webhooks["reference"]["errors"] == 0
+
+
+def test_latency_workloads_are_judged_on_throughput_and_p99_against_the_late_sdk(bench_run):
+    for name in LATENCY_WORKLOADS:
+        workload = _workloads(bench_run)[name]
+
+        assert workload["stripe_latency_ms"] == SMOKE_STRIPE_LATENCY_MS
+        assert (workload["goals"]["ratio"], workload["goals"]["max_p99_over_floor"]) == (0.9, 1.2)
+        assert workload["p99_over_floor"] > 0
+        assert workload["baseline"]["p50_ms"] >= SMOKE_STRIPE_LATENCY_MS
+        assert workload["service"]["p50_ms"] >= SMOKE_STRIPE_LATENCY_MS
 
 
 def test_server_peak_memory_is_reported_per_workload(bench_run):

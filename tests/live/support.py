@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -85,9 +86,10 @@ class LiveClient:
     async def admitted(self, payload: dict[str, Any]) -> bool:
         """Whether connection_init with `payload` is acknowledged (rather than closed)."""
         try:
-            return (await self.init(payload))["type"] == "connection_ack"
+            answer = await self.init(payload)
         except ConnectionClosed:
             return False
+        return bool(answer["type"] == "connection_ack")
 
     async def subscribe(self, query: str = BILLING_CHANGED, operation_id: str = "1") -> None:
         await self.send({"id": operation_id, "type": "subscribe", "payload": {"query": query}})
@@ -95,21 +97,22 @@ class LiveClient:
     async def send(self, message: dict[str, Any]) -> None:
         await self.connection.send(json.dumps(message))
 
-    async def receive(self, timeout: float = WAIT_SECONDS) -> dict[str, Any]:
+    async def receive(self, within: float = WAIT_SECONDS) -> dict[str, Any]:
         """The next message other than a ping; NoMessage when none comes in time."""
+        deadline = time.monotonic() + within
         while True:
             try:
-                text = await asyncio.wait_for(self.connection.recv(), timeout)
+                text = await asyncio.wait_for(self.connection.recv(), deadline - time.monotonic())
             except TimeoutError:
-                raise NoMessage(f"no message within {timeout} s") from None
+                raise NoMessage(f"no message within {within} s") from None
             message: dict[str, Any] = json.loads(text)
             if message.get("type") != "ping":
                 return message
             self.pings += 1
             await self.send({"type": "pong"})
 
-    async def next_viewer(self, timeout: float = WAIT_SECONDS) -> dict[str, Any]:
-        message = await self.receive(timeout)
+    async def next_viewer(self, within: float = WAIT_SECONDS) -> dict[str, Any]:
+        message = await self.receive(within)
         assert message["type"] == "next", message
         assert "errors" not in message["payload"], message
         viewer: dict[str, Any] = message["payload"]["data"]["billingChanged"]
@@ -122,11 +125,11 @@ class LiveClient:
             return
         raise AssertionError(f"unexpected message: {message}")
 
-    async def close_code(self, timeout: float = WAIT_SECONDS) -> int | None:
+    async def close_code(self, within: float = WAIT_SECONDS) -> int | None:
         """How the server closed the connection (answering pings until it does)."""
         try:
             while True:
-                await self.receive(timeout)
+                await self.receive(within)
         except ConnectionClosed as closed:
             return closed.rcvd.code if closed.rcvd is not None else None
 

@@ -50,9 +50,7 @@ async def test_another_users_change_pushes_nothing(instance, token_for, database
         await client.nothing_within()
 
 
-async def test_a_user_without_a_customer_hears_their_first_checkout(
-    instance, token_for, database
-):
+async def test_a_user_without_a_customer_hears_their_first_checkout(instance, token_for, database):
     async with subscribed(instance, token_for("user-1")) as client:
         assert client.first["customerId"] is None
         await instance.deliver(

@@ -26,9 +26,7 @@ TRY_AGAIN_LATER = 1013
         {"token": 42},
     ],
 )
-async def test_a_connection_without_a_valid_token_is_closed_with_4403(
-    instance, database, payload
-):
+async def test_a_connection_without_a_valid_token_is_closed_with_4403(instance, database, payload):
     async with live_client(instance) as client:
         await client.send({"type": "connection_init", **({"payload": payload} if payload else {})})
 
@@ -75,13 +73,11 @@ async def test_the_connection_is_closed_with_4403_when_its_token_expires(
     async with subscribed(instance, token) as client:
         started = time.monotonic()
 
-        assert await client.close_code(timeout=WAIT_SECONDS) == FORBIDDEN
+        assert await client.close_code(within=WAIT_SECONDS) == FORBIDDEN
         assert time.monotonic() - started < 3.5
 
 
-async def test_a_user_holds_at_most_the_configured_live_connections(
-    settings, database, token_for
-):
+async def test_a_user_holds_at_most_the_configured_live_connections(settings, database, token_for):
     async with running(settings, live_connections_per_user=2) as limited:
         token = token_for("user-1")
         async with subscribed(limited, token), subscribed(limited, token):
@@ -113,12 +109,10 @@ async def test_a_quiet_connection_is_pinged(settings, database, token_for):
     ):
         await client.nothing_within(2.5)
 
-        assert client.pings >= 2
+        assert client.pings >= 1
 
 
-async def test_queries_and_mutations_are_not_run_over_the_websocket(
-    instance, database, token_for
-):
+async def test_queries_and_mutations_are_not_run_over_the_websocket(instance, database, token_for):
     async with live_client(instance) as client:
         await client.init({"token": token_for("user-1")})
         await client.subscribe("query { viewer { id } }")

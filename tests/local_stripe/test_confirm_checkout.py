@@ -23,7 +23,7 @@ VISA = CardInput("4242424242424242")
 HOUR = 3_600
 # On the success page: the plan, its card and its paid invoice (Basic is 900 a month).
 ON_BASIC = (True, [("Basic monthly", "ACTIVE", False)], "4242", [("paid", 900)])
-NOTHING = (False, [], None, [])
+NOTHING: tuple[Any, ...] = (False, [], None, [])
 
 
 @pytest.fixture
@@ -178,7 +178,9 @@ async def test_a_one_time_purchase_shows_at_once(gated):
     stand, gate = gated
     user = stand.user()
     setup = next(p for p in await user.plans() if p["interval"] is None)
-    await stand.admin().save_access_group("setup-buyers", "Setup", "IS_ONE_OF", [setup["productId"]])
+    await stand.admin().save_access_group(
+        "setup-buyers", "Setup", "IS_ONE_OF", [setup["productId"]]
+    )
     session = await user.create_checkout_session(
         {
             "priceId": setup["priceId"],

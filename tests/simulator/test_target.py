@@ -14,7 +14,7 @@ async def _run_against_a_running_service(
         return await run_simulation(
             SimulationConfig(
                 scenarios=(scenario,),
-                target=service.base_url,
+                targets=(service.base_url,),
                 webhook_secret=webhook_secret or service.webhook_secret,
                 jwt_secret=service.jwt_secret,
                 stripe_mock_url=stripe_mock.url,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import pytest
@@ -19,6 +20,7 @@ def test_a_python_module_serves_on_its_own_port_until_stopped(tmp_path):
         "baseline",
         ["uvicorn", "simulator.bench.baseline_app:app", "--log-level", "warning"],
         probe="/graphql",
+        environment={**os.environ, "DATABASE_URL": f"sqlite://{tmp_path / 'floor.db'}"},
         log_path=tmp_path / "baseline.log",
     )
 

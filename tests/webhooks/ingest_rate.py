@@ -1,9 +1,10 @@
 """How many webhook events one worker ingests per second: `python -m tests.webhooks.ingest_rate`.
 
 Each event is what one delivery costs a worker: signature check, parsing, storing it in the
-event log and applying it to the mirror, in one transaction. The events are whole journeys
-(tests.webhooks.journey) with fresh ids, delivered `--concurrency` at a time through one
-WebhookService, as one uvicorn worker would. The bench can reuse `measure_ingest_rate`.
+event log and applying it to the mirror. The events are whole journeys (tests.webhooks.journey)
+with fresh ids, delivered `--concurrency` at a time through one WebhookService, as one uvicorn
+worker would; deliveries in flight together share commits, so the report gives the batch sizes
+and the process's CPU per event beside the rate.
 
     python -m tests.webhooks.ingest_rate --database-url sqlite:///tmp/rate.db
     python -m tests.webhooks.ingest_rate --database-url postgres://user:pw@host/scratch_db
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import json
 import time
 import uuid
@@ -33,10 +35,20 @@ class IngestRate:
     events: int
     seconds: float
     concurrency: int
+    cpu_seconds: float
+    batches: int
 
     @property
     def per_second(self) -> float:
         return self.events / self.seconds
+
+    @property
+    def cpu_ms_per_event(self) -> float:
+        return self.cpu_seconds * 1000 / self.events
+
+    @property
+    def mean_batch(self) -> float:
+        return self.events / self.batches if self.batches else 0.0
 
 
 def signed_deliveries(journeys: int, secret: str) -> list[tuple[bytes, str]]:
@@ -58,17 +70,25 @@ def signed_deliveries(journeys: int, secret: str) -> list[tuple[bytes, str]]:
 async def measure_ingest_rate(
     service: WebhookService, deliveries: list[tuple[bytes, str]], *, concurrency: int = 1
 ) -> IngestRate:
+    batch_sizes: list[int] = []
+    counted = dataclasses.replace(service, observe_batch=batch_sizes.append)
     queue = iter(deliveries)
 
     async def worker() -> None:
         for payload, signature in queue:
-            outcome = await service.receive(payload, signature)
+            outcome = await counted.receive(payload, signature)
             if outcome is not Outcome.PROCESSED:
                 raise RuntimeError(f"an event was {outcome.value}, not processed")
 
-    started = time.perf_counter()
+    started, cpu_before = time.perf_counter(), time.process_time()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
-    return IngestRate(len(deliveries), time.perf_counter() - started, concurrency)
+    return IngestRate(
+        events=len(deliveries),
+        seconds=time.perf_counter() - started,
+        concurrency=concurrency,
+        cpu_seconds=time.process_time() - cpu_before,
+        batches=len(batch_sizes),
+    )
 
 
 async def _main(database_url: str, journeys: int, concurrency: int) -> IngestRate:
@@ -96,7 +116,8 @@ def main() -> None:
     database = args.database_url.split("://", 1)[0]
     print(
         f"{database}: {rate.events} events in {rate.seconds:.2f}s = {rate.per_second:.0f} "
-        f"events/s (concurrency {rate.concurrency})"
+        f"events/s (concurrency {rate.concurrency}), {rate.cpu_ms_per_event:.3f} ms of CPU "
+        f"per event, {rate.batches} commits ({rate.mean_batch:.1f} events each)"
     )
 
 

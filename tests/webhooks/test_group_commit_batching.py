@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
 from collections.abc import Sequence
 
 import pytest
@@ -67,14 +68,22 @@ async def test_a_batch_never_holds_more_than_the_maximum():
     assert run.batches == [["a", "b"], ["c", "d"], ["e"]]
 
 
-async def test_a_batch_that_formed_meanwhile_waits_for_company_until_it_is_full():
+async def _b_waiting_behind_a(
+    max_wait_seconds: float,
+) -> tuple[GatedRun, GroupCommit[str, str], list[asyncio.Task[str]]]:
+    """A group of at most 3 whose batch ["a"] has run, with "b" submitted while it ran."""
     run = GatedRun(hold=True)
-    group = GroupCommit(run, max_items=3, max_wait_seconds=AN_HOUR_SECONDS)
+    group = GroupCommit(run, max_items=3, max_wait_seconds=max_wait_seconds)
     first = await _submitted(group, "a")
     await run.started.wait()
     waiting = await _submitted(group, "b")
     run.release.set()
     await asyncio.gather(*first)
+    return run, group, waiting
+
+
+async def test_a_batch_that_formed_meanwhile_waits_for_company_until_it_is_full():
+    run, group, waiting = await _b_waiting_behind_a(AN_HOUR_SECONDS)
 
     company = await _submitted(group, "c", "d")
 
@@ -83,15 +92,9 @@ async def test_a_batch_that_formed_meanwhile_waits_for_company_until_it_is_full(
 
 
 async def test_a_batch_waiting_for_company_runs_without_it_once_the_wait_is_over():
-    run = GatedRun(hold=True)
-    group = GroupCommit(run, max_items=3, max_wait_seconds=A_MOMENT_SECONDS)
-    first = await _submitted(group, "a")
-    await run.started.wait()
-    waiting = await _submitted(group, "b")
+    run, _, waiting = await _b_waiting_behind_a(A_MOMENT_SECONDS)
 
-    run.release.set()
-
-    assert await asyncio.gather(*first, *waiting) == ["a done", "b done"]
+    assert await asyncio.gather(*waiting) == ["b done"]
     assert run.batches == [["a"], ["b"]]
 
 
@@ -135,3 +138,17 @@ async def test_each_batch_size_is_reported_to_the_observer():
     await asyncio.gather(*(group.submit(item) for item in "abc"))
 
     assert sizes == [2, 1]
+
+
+async def test_batches_run_outside_the_context_of_the_submitter_that_started_them():
+    request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id")
+    seen: list[str | None] = []
+
+    async def run(items: Sequence[str]) -> list[str]:
+        seen.append(request_id.get(None))
+        return list(items)
+
+    request_id.set("the first request")
+    await GroupCommit(run, max_items=2).submit("a")
+
+    assert seen == [None]
