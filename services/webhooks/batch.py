@@ -6,10 +6,13 @@ to the savepoint takes back that event's writes only, and the event is then reco
 touched, and the batch commits once for all of them. An event that cannot even be recorded
 is `EventNotStored`; a batch whose commit fails stores nothing, and raises.
 
-One event delivered twice within a batch is applied once; its copies share its fate. On
-PostgreSQL, batches of several instances can wait on each other's rows; when they deadlock, the
-database fails one statement, and its event is stored as failed (500), or not at all (503) when
-recording it waits on the other batch too; either way Stripe delivers it again.
+One event delivered twice within a batch is applied once; its copies share its fate.
+
+On PostgreSQL, the batches of several instances hold each other's locks until they commit (an
+event claimed by one and delivered again to the other, a product both write), and can deadlock.
+The database then fails one statement of one batch: that event's savepoint is rolled back and it
+is `Conflict.TRY_AGAIN`, to go in a later batch, once this one has committed and released what
+the other waits for. It is not recorded as failed: nothing was wrong with it.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from enum import StrEnum
+from enum import Enum, StrEnum
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
@@ -43,7 +46,15 @@ class Outcome(StrEnum):
     FAILED = "failed"
 
 
-Result = Outcome | EventNotStored
+class Conflict(Enum):
+    """The event crossed another transaction: none of its writes are kept, it goes again."""
+
+    TRY_AGAIN = "try again"
+
+
+Result = Outcome | EventNotStored | Conflict
+# SQLSTATEs of a transaction the database broke off to let another one through.
+CONFLICT_STATES = frozenset({"40P01", "40001"})  # deadlock detected, serialization failure
 ACKNOWLEDGED = frozenset({Outcome.PROCESSED, Outcome.IGNORED, Outcome.DUPLICATE})
 
 
@@ -139,6 +150,9 @@ async def _apply_one(
             async with savepoints.around():
                 return await _apply(connection, delivery)
         except Exception as error:  # any handler failure is kept on the event, never raised
+            if crossed_another_writer(error):
+                logger.warning("webhook event deferred: %s", error, extra={"event_id": event.id})
+                return Conflict.TRY_AGAIN
             logger.exception("webhook event failed", extra={"event_id": event.id})
             failure = f"{type(error).__name__}: {error}"
     try:
@@ -148,6 +162,17 @@ async def _apply_one(
         logger.exception("webhook event could not be stored", extra={"event_id": event.id})
         return EventNotStored(str(error))
     return Outcome.FAILED
+
+
+def crossed_another_writer(error: BaseException) -> bool:
+    """The database broke off `error`'s statement for another transaction's sake (the driver's
+    error, or Tortoise's wrapping of it)."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if getattr(seen, "sqlstate", None) in CONFLICT_STATES:
+            return True
+        seen = seen.__cause__
+    return False
 
 
 async def _apply(connection: BaseDBAsyncClient, delivery: Delivery) -> Outcome:

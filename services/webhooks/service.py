@@ -21,7 +21,7 @@ from services.mirror import FAMILIES, Family, Phase, Snapshot, phase_of
 from services.notifications import BillingChanges
 from services.stripe_gateway import StripeGateway
 from services.webhooks import log as event_log
-from services.webhooks.batch import Delivery, Outcome, Result, commit_batch
+from services.webhooks.batch import Conflict, Delivery, Outcome, Result, commit_batch
 from services.webhooks.errors import EventNotStored, WebhookRejected
 from services.webhooks.events import Event, parse_event
 from services.webhooks.group_commit import BatchObserver, GroupCommit, ignore_batch
@@ -30,6 +30,7 @@ from services.webhooks.signature import verify_event
 logger = logging.getLogger(__name__)
 
 DEFAULT_BATCH_MAX_EVENTS = 100
+MAX_CONFLICTS = 5
 # Delivery outcomes beside the event's own (Outcome): not Stripe's, or not stored (answered 503).
 REJECTED = "rejected"
 NOT_STORED = "not_stored"
@@ -97,15 +98,24 @@ class WebhookService:
             logger.exception("webhook event failed", extra={"event_id": event.id})
             failure = f"{type(error).__name__}: {error}"
             delivery = Delivery(event, family, event.snapshot, failure=failure)
-        try:
-            result = await self._batches.submit(delivery)
-        except Exception as error:  # the batch did not commit: nothing of it is stored
-            raise EventNotStored(str(error)) from error
+        result = await self._stored(delivery)
         if isinstance(result, EventNotStored):
             raise result
         if result is Outcome.PROCESSED and family is not None:  # committed: tell who shows it
             self.changes.publish(family.owners(delivery.snapshot))
         return result
+
+    async def _stored(self, delivery: Delivery) -> Outcome | EventNotStored:
+        """The delivery's result once a batch holding it has committed; again in a later batch
+        when it crossed another instance's batch, a few times at most."""
+        for _ in range(MAX_CONFLICTS):
+            try:
+                result = await self._batches.submit(delivery)
+            except Exception as error:  # the batch did not commit: nothing of it is stored
+                raise EventNotStored(str(error)) from error
+            if result is not Conflict.TRY_AGAIN:
+                return result
+        return EventNotStored(f"the event crossed other writers {MAX_CONFLICTS} times")
 
     async def replay_failed(self) -> ReplayReport:
         """Apply every failed event again, oldest first (`billing-portal replay --failed`)."""

@@ -93,6 +93,16 @@ def _sdk(targets: Targets, operation: Literal["portal", "checkout"]) -> StripeSd
     )
 
 
+def _portal_sessions(targets: Targets) -> HttpDriver:
+    return _graphql_per_customer(targets, PORTAL_MUTATION, {"input": {"returnUrl": RETURN_URL}})
+
+
+def _checkout_sessions(targets: Targets) -> HttpDriver:
+    return _graphql_per_customer(
+        targets, CHECKOUT_MUTATION, {"input": checkout_input(targets.catalog)}
+    )
+
+
 def _webhooks(url: str, prefix: str, targets: Targets) -> WebhookDriver:
     return WebhookDriver(
         url=url,
@@ -111,9 +121,7 @@ WORKLOADS: dict[str, Workload] = {
             description="createPortalSession over GraphQL",
             baseline_description="bare SDK billing_portal.sessions.create",
             goal=Goal(ratio=0.75),
-            service=lambda t: _graphql_per_customer(
-                t, PORTAL_MUTATION, {"input": {"returnUrl": RETURN_URL}}
-            ),
+            service=_portal_sessions,
             baseline=lambda t: _sdk(t, "portal"),
         ),
         Workload(
@@ -121,9 +129,7 @@ WORKLOADS: dict[str, Workload] = {
             description="createCheckoutSession, customer exists",
             baseline_description="bare SDK checkout.sessions.create",
             goal=Goal(ratio=0.75),
-            service=lambda t: _graphql_per_customer(
-                t, CHECKOUT_MUTATION, {"input": checkout_input(t.catalog)}
-            ),
+            service=_checkout_sessions,
             baseline=lambda t: _sdk(t, "checkout"),
         ),
         Workload(
@@ -131,9 +137,7 @@ WORKLOADS: dict[str, Workload] = {
             description="createPortalSession over GraphQL, Stripe answering late",
             baseline_description="bare SDK billing_portal.sessions.create, as late",
             goal=Goal(ratio=0.9, max_p99_over_floor=1.2),
-            service=lambda t: _graphql_per_customer(
-                t, PORTAL_MUTATION, {"input": {"returnUrl": RETURN_URL}}
-            ),
+            service=_portal_sessions,
             baseline=lambda t: _sdk(t, "portal"),
             concurrency=STRIPE_LATENCY_CONCURRENCY,
             stripe_latency=True,
@@ -143,9 +147,7 @@ WORKLOADS: dict[str, Workload] = {
             description="createCheckoutSession, customer exists, Stripe answering late",
             baseline_description="bare SDK checkout.sessions.create, as late",
             goal=Goal(ratio=0.9, max_p99_over_floor=1.2),
-            service=lambda t: _graphql_per_customer(
-                t, CHECKOUT_MUTATION, {"input": checkout_input(t.catalog)}
-            ),
+            service=_checkout_sessions,
             baseline=lambda t: _sdk(t, "checkout"),
             concurrency=STRIPE_LATENCY_CONCURRENCY,
             stripe_latency=True,

@@ -13,8 +13,10 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
+from asyncpg.exceptions import DeadlockDetectedError
 from tortoise import connections
 
+from services.mirror import FAMILIES
 from services.models import StripeEvent, Subscription
 from services.webhooks import Outcome, WebhookService
 from services.webhooks.events import parse_event
@@ -170,3 +172,30 @@ async def test_a_batch_whose_commit_fails_answers_503_to_every_delivery_and_stor
     assert sizes == []
     assert await StripeEvent.all().count() == 0
     assert await Subscription.all().count() == 0
+
+
+async def test_an_event_that_deadlocked_with_another_writer_goes_again_in_a_later_batch(
+    services, monkeypatch
+):
+    service, sizes = _observed(services.webhooks)
+    family = FAMILIES["customer.subscription.updated"]
+    broken_off: list[str] = []
+
+    async def deadlocked_once(connection, snapshot, version, phase):
+        if not broken_off:
+            broken_off.append(snapshot["id"])
+            raise DeadlockDetectedError("deadlock detected")
+        await family.apply(connection, snapshot, version, phase)
+
+    flaky = dataclasses.replace(family, apply=deadlocked_once)
+    monkeypatch.setitem(FAMILIES, "customer.subscription.updated", flaky)
+    body = _subscription_event("sub_crossed")
+
+    outcome = await service.ingest(parse_event(body))
+
+    assert outcome is Outcome.PROCESSED
+    assert broken_off == ["sub_crossed"]
+    assert sizes == [1, 1]
+    stored = await StripeEvent.get(id=body["id"])
+    assert (stored.status, stored.attempts) == ("processed", 1)
+    assert stored.error is None
