@@ -69,15 +69,17 @@ def create_app(
 
 
 async def _publish_when_answered(local: LocalStripe, http: httpx.AsyncClient, url: str) -> None:
-    """Publish the catalog once anything answers at the webhook endpoint's URL."""
+    """Publish the catalog once anything answers at the webhook endpoint's URL, and again until
+    the service acknowledges it (something else, a proxy, may answer before the service)."""
     while True:
         try:
             await http.get(url)
         except httpx.HTTPError:
-            await asyncio.sleep(ENDPOINT_POLL_SECONDS)
+            pass
         else:
-            break
-    await local.publish_catalog()
+            if await local.publish_catalog():
+                return
+        await asyncio.sleep(ENDPOINT_POLL_SECONDS)
 
 
 async def _catch_up(local: LocalStripe, every_seconds: float) -> None:

@@ -122,15 +122,18 @@ class LocalStripe:
     def price(self, price_id: str) -> CatalogPrice | None:
         return self._prices.get(price_id)
 
-    async def publish_catalog(self) -> None:
-        """Send the catalog's product/price.created events (once per run)."""
+    async def publish_catalog(self) -> bool:
+        """Send the catalog's product/price.created events until the service has acknowledged
+        every one of them once; True once it has. A failed round is sent again whole: the
+        events are new, their objects the same, as when Stripe retries a delivery."""
         async with self._lock:
             if self._catalog_published:
-                return
+                return True
             delivered = await self.side.publish_catalog(self.clock)
-            self._catalog_published = True
+            self._catalog_published = not delivered.problems
         for problem in delivered.problems:
             log.warning("publishing the catalog: %s", problem)
+        return self._catalog_published
 
     # -- what the service creates through the API --------------------------------------------
 

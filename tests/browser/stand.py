@@ -122,6 +122,6 @@ async def running_stand(stripe_mock_url: str, database_url: str) -> AsyncIterato
         )
         # The local Stripe publishes its catalog once the service answers; waiting for it here
         # means every page opens with the plans in place.
-        await local_stripe.local.publish_catalog()
+        assert await local_stripe.local.publish_catalog(), "the service refused the catalog"
         http = await stack.enter_async_context(httpx.AsyncClient())
         yield Stand(service_url, local_stripe.local, http)

@@ -113,7 +113,7 @@ async def standing(
             )
             app = create_app(settings, manage_database=False)
             async with serving(app, "the service", port=service_port) as service_url:
-                await local_stripe.local.publish_catalog()
+                assert await local_stripe.local.publish_catalog(), "the service refused the catalog"
                 yield Stand(
                     local_stripe.local,
                     local_stripe.url,
