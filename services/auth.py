@@ -7,6 +7,12 @@ allow-list and fit the key it is checked against, so a token signed with HS256 o
 a public key, or one that names `none`, never verifies. Expiry and not-before allow a bounded
 clock skew between the provider and this service.
 
+A token that verified is kept (by its digest) with the key it verified with: checking a
+signature is a large part of a small request's work, and the same token comes with every request
+of a session. It passes again without a check while it is unexpired and its key is still the
+one published under its key id, so a withdrawn key fails its tokens as soon as the key set is
+refreshed, exactly as when every token is checked.
+
 Every claim the services use is bounded here, at the door: a subject or email longer than the
 column that stores it, or holding a character a database refuses or a page cannot show as
 written, is UNAUTHENTICATED before any query runs. Refusals never repeat the claim or the token,
@@ -15,13 +21,17 @@ so neither reaches a log through an error message.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+import hashlib
+import math
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any, cast
 
 import jwt
 from tortoise import fields
 
+from services.bounded_cache import BoundedCache
 from services.claims import DEFAULT_EMAIL_CLAIM, ROLE_IS_ADMIN, AdminClaim, claim_at
 from services.errors import Forbidden, Unauthenticated
 from services.jwt_algorithms import (
@@ -40,6 +50,8 @@ MAX_TOKEN_LENGTH = 8192
 MAX_ROLE_LENGTH = 64
 # How far the provider's clock may run ahead of or behind this one for `exp`, `nbf` and `iat`.
 CLOCK_SKEW_SECONDS = 30
+# Verified tokens kept per instance: a token per active session.
+MAX_VERIFIED_TOKENS = 20_000
 
 INVALID_TOKEN = "The token is not valid."
 ALGORITHM_NOT_ACCEPTED = "The token's signing algorithm is not accepted."
@@ -70,6 +82,15 @@ class Principal:
 
 
 @dataclass(frozen=True, slots=True)
+class _Verified:
+    """A token that verified: who it names, and with which key (no id: the shared secret)."""
+
+    principal: Principal
+    key_id: str | None
+    key: str | VerifyingKey
+
+
+@dataclass(frozen=True, slots=True)
 class TokenVerifier:
     """Checks bearer tokens (see the module). `secret` verifies HMAC tokens, `public_keys` the
     provider's; either may be absent, and `algorithms` is the allow-list for both."""
@@ -81,15 +102,41 @@ class TokenVerifier:
     algorithms: frozenset[str] = frozenset(DEFAULT_HMAC_ALGORITHMS + DEFAULT_PUBLIC_KEY_ALGORITHMS)
     email_claim: str = DEFAULT_EMAIL_CLAIM
     admin_claim: AdminClaim = ROLE_IS_ADMIN
+    # Wall-clock seconds, as the token's `exp` is.
+    now: Callable[[], float] = time.time
+    verified: BoundedCache[bytes, _Verified] = field(
+        default_factory=lambda: BoundedCache(MAX_VERIFIED_TOKENS, math.inf),
+        init=False,
+        compare=False,
+        repr=False,
+    )
 
     async def verify(self, authorization_header: str | None) -> Principal:
         token = _bearer_token(authorization_header)
-        key, algorithm = await self._key_for(token)
-        return self._principal(self._claims(token, key, algorithm))
+        digest = hashlib.sha256(token.encode()).digest()
+        known = self.verified.get(digest)
+        if known is not None and await self._still_valid(known):
+            return known.principal
+        key_id, key, algorithm = await self._key_for(token)
+        principal = self._principal(self._claims(token, key, algorithm))
+        self.verified.put(digest, _Verified(principal, key_id, key))
+        return principal
 
-    async def _key_for(self, token: str) -> tuple[str | VerifyingKey, str]:
-        """The key the token must verify with, and its algorithm, both decided by this service:
-        the token's header only chooses among the keys and algorithms configured here."""
+    async def _still_valid(self, known: _Verified) -> bool:
+        """Unexpired, and its key still the one in use: expiry is the only claim check time can
+        turn (`nbf` and `iat`, once passed, stay passed)."""
+        expires_at = known.principal.expires_at
+        if expires_at is None or self.now() >= expires_at + CLOCK_SKEW_SECONDS:
+            return False
+        if known.key_id is None:
+            return True
+        published = await self.public_keys.get(known.key_id) if self.public_keys else None
+        return published is not None and published.key is known.key
+
+    async def _key_for(self, token: str) -> tuple[str | None, str | VerifyingKey, str]:
+        """The published key's id (None for the shared secret), the key the token must verify
+        with, and its algorithm, all decided by this service: the token's header only chooses
+        among the keys and algorithms configured here."""
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError:
@@ -100,8 +147,9 @@ class TokenVerifier:
         if algorithm in HMAC_ALGORITHMS:
             if self.secret is None:
                 raise Unauthenticated(ALGORITHM_NOT_ACCEPTED)
-            return self.secret, algorithm
-        return await self._published_key(header.get("kid"), algorithm), algorithm
+            return None, self.secret, algorithm
+        key_id = header.get("kid")
+        return key_id, await self._published_key(key_id, algorithm), algorithm
 
     async def _published_key(self, key_id: object, algorithm: str) -> VerifyingKey:
         if self.public_keys is None:

@@ -66,10 +66,9 @@ class PortalSessions:
         configuration_id = await self._configurations.stripe_id()
         if configuration_id is not None:
             params["configuration"] = configuration_id
-        session = await self._stripe.call(
-            lambda v1: v1.billing_portal.sessions.create_async(params)
-        )
-        return PortalSessionView(id=session.id, url=session.url, return_url=target)
+        # Two fields are needed: plain JSON spares building the session's StripeObjects.
+        session = await self._stripe.post_raw("/v1/billing_portal/sessions", params)
+        return PortalSessionView(id=session["id"], url=session["url"], return_url=target)
 
     async def _return_url(self, block_id: str | None, return_url: str | None) -> str:
         if (block_id is None) == (return_url is None):

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from tortoise.exceptions import IntegrityError
 
 from services.auth import Principal
+from services.bounded_cache import BoundedCache
 from services.models import User
 
 # Enough for every recently active customer of one instance; the oldest are read again.
@@ -50,28 +50,16 @@ class BillingUsers:
         max_age: float = MAX_CACHED_SECONDS,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._max_size = max_size
-        self._max_age = max_age
-        self._clock = clock
-        self._linked: OrderedDict[str, tuple[BillingUser, float]] = OrderedDict()
+        self._linked: BoundedCache[str, BillingUser] = BoundedCache(max_size, max_age, clock=clock)
 
     async def ensure(self, principal: Principal) -> BillingUser:
         """The principal as a billing user, their row created on first use (see the class)."""
-        now = self._clock()
-        cached, read_at = self._linked.get(principal.subject, (None, 0.0))
-        if (
-            cached is not None
-            and now - read_at < self._max_age
-            and (not principal.email or principal.email == cached.email)
-        ):
-            self._linked.move_to_end(principal.subject)
+        cached = self._linked.get(principal.subject)
+        if cached is not None and (not principal.email or principal.email == cached.email):
             return cached
         user = await ensure_billing_user(principal)
         if user.customer_id is not None:
-            self._linked[principal.subject] = (user, now)
-            self._linked.move_to_end(principal.subject)
-            if len(self._linked) > self._max_size:
-                self._linked.popitem(last=False)
+            self._linked.put(principal.subject, user)
         return user
 
 

@@ -68,10 +68,12 @@ class StripeCalls:
 # by the URL path of the raw posts.
 RECORDED_CREATES = {
     "customers": "customers",
-    "billing_portal.sessions": "portal_sessions",
     "billing_portal.configurations": "portal_configurations",
 }
-RECORDED_RAW_POSTS = {"/v1/checkout/sessions": "checkout_sessions"}
+RECORDED_RAW_POSTS = {
+    "/v1/checkout/sessions": "checkout_sessions",
+    "/v1/billing_portal/sessions": "portal_sessions",
+}
 
 
 class RecordingStripeGateway(StripeGateway):
@@ -86,10 +88,10 @@ class RecordingStripeGateway(StripeGateway):
         return await super().call(lambda v1: operation(_RecordingNamespace(v1, "", self.calls)))
 
     async def post_raw(
-        self, path: str, params: Mapping[str, Any], *, idempotency_key: str
+        self, path: str, params: Mapping[str, Any], *, idempotency_key: str | None = None
     ) -> dict[str, Any]:
         if path in RECORDED_RAW_POSTS:
-            options = {"idempotency_key": idempotency_key}
+            options = {} if idempotency_key is None else {"idempotency_key": idempotency_key}
             self.calls.record(RECORDED_RAW_POSTS[path], params, options)
         return await super().post_raw(path, params, idempotency_key=idempotency_key)
 

@@ -34,7 +34,7 @@ class StripeAnswersEmbedded(RecordingStripeGateway):
         self.answers: list[dict[str, Any]] = []
 
     async def post_raw(
-        self, path: str, params: Mapping[str, Any], *, idempotency_key: str
+        self, path: str, params: Mapping[str, Any], *, idempotency_key: str | None = None
     ) -> dict[str, Any]:
         answer = await super().post_raw(path, params, idempotency_key=idempotency_key)
         self.answers.append(answer)

@@ -395,3 +395,65 @@ async def test_the_email_and_admin_claims_are_read_where_the_provider_puts_them(
     principal = await verifier.verify(f"Bearer {token}")
 
     assert (principal.email, principal.is_admin) == ("ada@example.com", True)
+
+
+# -- tokens already verified -----------------------------------------------------------------
+
+
+@pytest.fixture
+def signature_checks(monkeypatch) -> list[str]:
+    """The tokens whose signature and claims were checked, in order."""
+    checked: list[str] = []
+    original = jwt.decode
+
+    def counting(token: str, *args: Any, **kwargs: Any) -> Any:
+        checked.append(token)
+        return original(token, *args, **kwargs)
+
+    monkeypatch.setattr(jwt, "decode", counting)
+    return checked
+
+
+async def test_a_token_already_verified_is_not_checked_again(
+    verifier, provider, keys, signature_checks
+):
+    token = provider.mint("user-1", keys.rsa)
+
+    for _ in range(3):
+        assert await verified_subject(verifier, token) == "user-1"
+
+    assert signature_checks == [token]
+
+
+async def test_a_kept_token_is_checked_in_full_again_once_it_expires(
+    verifier_for, provider, keys, signature_checks
+):
+    now = [time.time()]
+    verifier = verifier_for(now=lambda: now[0])
+    token = provider.mint("user-1", keys.rsa, exp=int(now[0]) + 60)
+    await verified_subject(verifier, token)
+
+    now[0] += 60 + CLOCK_SKEW_SECONDS  # by this clock; the signature check reads its own
+    await verified_subject(verifier, token)
+
+    assert signature_checks == [token, token]
+
+
+async def test_a_kept_token_is_refused_once_its_withdrawn_key_is_learned(
+    verifier, provider, clock, keys
+):
+    token = provider.mint("user-1", keys.rsa)
+    await verified_subject(verifier, token)
+    provider.withdraw(keys.rsa.kid)
+    clock.now += MAX_KEY_SET_AGE_SECONDS
+
+    assert await verified_subject(verifier, token) == "user-1"  # the set, stale, still has it
+    await background_refresh(provider, requests=2)
+    await refused(verifier, token)
+
+
+async def test_a_tampered_copy_of_a_kept_token_is_refused(verifier, provider, keys):
+    token = provider.mint("user-1", keys.rsa)
+    await verified_subject(verifier, token)
+
+    await refused(verifier, tampered(token))
