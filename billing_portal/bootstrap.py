@@ -176,6 +176,11 @@ def bootstrap(
         access=access,
         access_groups=AccessGroups(catalog=catalog, access=access),
         changes=changes,
-        live=LiveBilling(changes, users, connections_per_user=settings.live_connections_per_user),
+        live=LiveBilling(
+            changes,
+            users,
+            connections_per_user=settings.live_connections_per_user,
+            metrics=recorder,
+        ),
         metrics=recorder,
     )

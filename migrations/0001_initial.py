@@ -49,7 +49,7 @@ class Migration(migrations.Migration):
                 ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
                 ('id', fields.CharField(primary_key=True, unique=True, db_index=True, max_length=255)),
                 ('user_external_id', fields.CharField(null=True, db_index=True, max_length=255)),
-                ('email', fields.CharField(null=True, max_length=320)),
+                ('email', fields.CharField(null=True, max_length=512)),
                 ('default_payment_method_id', fields.CharField(null=True, max_length=255)),
                 ('deleted', fields.BooleanField(default=False)),
             ],

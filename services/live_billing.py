@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import AsyncIterator
 
 from services.auth import Principal
+from services.metrics import NO_METRICS, Metrics
 from services.notifications import BillingChanges, customer_topic, user_topic
 from services.users import BillingUser, BillingUsers
 
@@ -29,8 +30,10 @@ class LiveBilling:
         *,
         connections_per_user: int,
         settle_seconds: float = SETTLE_SECONDS,
+        metrics: Metrics = NO_METRICS,
     ) -> None:
         self._changes = changes
+        self._metrics = metrics
         self._users = users
         self._connections_per_user = connections_per_user
         self._settle_seconds = settle_seconds
@@ -45,6 +48,7 @@ class LiveBilling:
         if self._connections[user_id] >= self._connections_per_user:
             return False
         self._connections[user_id] += 1
+        self._metrics.live_connection_opened()
         return True
 
     def leave(self, user_id: str) -> None:
@@ -52,6 +56,7 @@ class LiveBilling:
         self._connections[user_id] -= 1
         if self._connections[user_id] <= 0:
             del self._connections[user_id]
+        self._metrics.live_connection_closed()
 
     async def states(self, principal: Principal) -> AsyncIterator[BillingUser]:
         """The caller now, then after each change of their billing (changes close together once)."""
@@ -60,5 +65,6 @@ class LiveBilling:
                 user = await self._users.ensure(principal)
                 if user.customer_id is not None:
                     inbox.follow(customer_topic(user.customer_id))
+                self._metrics.billing_changed_sent()
                 yield user
                 await inbox.wait(self._settle_seconds)

@@ -70,10 +70,15 @@ class MirrorFields(Model):
         abstract = True
 
 
+# The longest customer email Stripe accepts (its API refuses a longer one when a customer is
+# created or updated), so the mirror holds every email Stripe sends.
+STRIPE_EMAIL_MAX_LENGTH = 512
+
+
 class Customer(MirrorFields):
     id = fields.CharField(max_length=255, primary_key=True)
     user_external_id = fields.CharField(max_length=255, null=True, db_index=True)
-    email = fields.CharField(max_length=320, null=True)
+    email = fields.CharField(max_length=STRIPE_EMAIL_MAX_LENGTH, null=True)
     default_payment_method_id = fields.CharField(max_length=255, null=True)
     deleted = fields.BooleanField(default=False)
 

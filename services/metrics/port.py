@@ -25,6 +25,15 @@ class Metrics(Protocol):
     def webhook_batch(self, size: int) -> None:
         """One group commit of `size` webhook events."""
 
+    def live_connection_opened(self) -> None:
+        """A live (WebSocket) connection admitted at its connection_init."""
+
+    def live_connection_closed(self) -> None:
+        """An admitted live connection ended, however it ended."""
+
+    def billing_changed_sent(self) -> None:
+        """One billingChanged message: the viewer's state handed to a live subscription."""
+
     async def scrape(self) -> bytes:
         """Every metric in the Prometheus text format, gauges read at this moment."""
 
@@ -42,6 +51,15 @@ class NoMetrics:
         pass
 
     def webhook_batch(self, size: int) -> None:
+        pass
+
+    def live_connection_opened(self) -> None:
+        pass
+
+    def live_connection_closed(self) -> None:
+        pass
+
+    def billing_changed_sent(self) -> None:
         pass
 
     async def scrape(self) -> bytes:

@@ -21,6 +21,7 @@ from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
     Counter,
+    Gauge,
     Histogram,
     ProcessCollector,
     generate_latest,
@@ -122,6 +123,16 @@ class PrometheusMetrics:
             buckets=BATCH_SIZE_BUCKETS,
             registry=self.registry,
         )
+        self._live_connections = Gauge(
+            f"{PREFIX}_live_connections",
+            "Live (WebSocket) connections open on this instance.",
+            registry=self.registry,
+        )
+        self._billing_changed_messages = Counter(
+            f"{PREFIX}_billing_changed_messages",
+            "billingChanged messages sent to live subscriptions, the first of each included.",
+            registry=self.registry,
+        )
         self._event_log = _EventLogGauges(now)
         self.registry.register(self._event_log)
         ProcessCollector(registry=self.registry)
@@ -138,6 +149,15 @@ class PrometheusMetrics:
 
     def webhook_batch(self, size: int) -> None:
         self._batch_sizes.observe(size)
+
+    def live_connection_opened(self) -> None:
+        self._live_connections.inc()
+
+    def live_connection_closed(self) -> None:
+        self._live_connections.dec()
+
+    def billing_changed_sent(self) -> None:
+        self._billing_changed_messages.inc()
 
     async def scrape(self) -> bytes:
         reading = await self._read_gauges()

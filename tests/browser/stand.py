@@ -9,7 +9,7 @@ its webhook URL, then the service starts on that port pointed at the local Strip
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -70,6 +70,12 @@ class Stand:
 
     async def subscribe(self, user: str, plan: str) -> None:
         """`user` goes through Checkout for `plan` with the success card, without a browser."""
+        session_id = await self.start_checkout(user, plan)
+        await self.local.complete_checkout(session_id, CardInput(SUCCESS_CARD))
+
+    async def start_checkout(self, user: str, plan: str) -> str:
+        """The id of a Checkout Session for `user` and `plan` that the demo would open, left
+        open."""
         checkout = {
             "priceId": self.price_id(plan),
             "successUrl": f"{self.demo_url}?checkout=success&session={{CHECKOUT_SESSION_ID}}",
@@ -78,8 +84,8 @@ class Stand:
         data = await self.graphql(
             "StartCheckout", START_CHECKOUT, {"input": checkout}, as_user=user
         )
-        session_id = data["createCheckoutSession"]["id"]
-        await self.local.complete_checkout(session_id, CardInput(SUCCESS_CARD))
+        session_id: str = data["createCheckoutSession"]["id"]
+        return session_id
 
     async def cancel_at_period_end(self, user: str) -> None:
         """`user` cancels in a portal session opened from the demo's block, without a browser."""
@@ -102,14 +108,25 @@ class Stand:
         return await client.data(operation, document, variables)
 
 
+def to_the_service(service_url: str) -> str:
+    return f"{service_url}{WEBHOOK_PATH}"
+
+
 @asynccontextmanager
-async def running_stand(stripe_mock_url: str, database_url: str) -> AsyncIterator[Stand]:
+async def running_stand(
+    stripe_mock_url: str,
+    database_url: str,
+    *,
+    webhooks_to: Callable[[str], str] = to_the_service,
+) -> AsyncIterator[Stand]:
+    """The stack, whose local Stripe sends its webhooks where `webhooks_to` says for the
+    service's base URL."""
     settings = load_settings(
         billing_env="test", database_url=database_url, rate_limit_sessions_per_minute=0
     )
     service_port = free_port()
     options = LocalStripeOptions(
-        webhook_url=f"http://{LOOPBACK}:{service_port}{WEBHOOK_PATH}",
+        webhook_url=webhooks_to(f"http://{LOOPBACK}:{service_port}"),
         webhook_secret=settings.webhook_secret,
         stripe_mock_url=stripe_mock_url,
     )

@@ -23,6 +23,7 @@ BLOCK_OPERATIONS = {
     "portal-block.js": {"PortalBlock", "OpenPortal"},
     "account.js": {"Account"},
     "admin-setup.js": {"SavePortalBlock"},
+    "checkout-return.js": {"ConfirmCheckout"},
 }
 
 

@@ -7,17 +7,14 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
-import httpx
 import pytest
 
-from billing_portal.settings import WEBHOOK_PATH
 from simulator.app_users import AppUser
 from simulator.local_stripe.cards import CardInput
 from simulator.toolkit.graphql import ServiceRefused
-from simulator.toolkit.loopback import serving
 from simulator.toolkit.stripe_mock import StripeMockServer
 from tests.local_stripe.conftest import REDIRECT_URL, Stand, standing
-from tests.local_stripe.webhook_gate import WebhookGate
+from tests.local_stripe.webhook_gate import WebhookGate, serving_gate
 
 VISA = CardInput("4242424242424242")
 HOUR = 3_600
@@ -32,16 +29,11 @@ async def gated(
 ) -> AsyncIterator[tuple[Stand, WebhookGate]]:
     """A stand whose local Stripe sends its webhooks through a gate, open until a test closes
     it."""
-    async with httpx.AsyncClient(timeout=30) as http:
-        gate = WebhookGate(http)
-        async with serving(gate.app(), "the webhook gate") as gate_url:
-
-            def through_the_gate(service_url: str) -> str:
-                gate.service_url = service_url
-                return f"{gate_url}{WEBHOOK_PATH}"
-
-            async with standing(stripe_mock, database, webhooks_to=through_the_gate) as stand:
-                yield stand, gate
+    async with (
+        serving_gate() as (gate, through_the_gate),
+        standing(stripe_mock, database, webhooks_to=through_the_gate) as stand,
+    ):
+        yield stand, gate
 
 
 def shown(viewer: dict[str, Any]) -> tuple[Any, ...]:

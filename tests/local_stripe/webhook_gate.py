@@ -10,7 +10,8 @@ through later, several times, some of them, or never.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 import httpx
@@ -20,6 +21,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from billing_portal.settings import WEBHOOK_PATH
+from simulator.toolkit.loopback import serving
 
 SIGNATURE = "stripe-signature"
 
@@ -74,3 +76,18 @@ class WebhookGate:
             headers={SIGNATURE: signature, "content-type": "application/json"},
         )
         return answer.status_code
+
+
+@asynccontextmanager
+async def serving_gate() -> AsyncIterator[tuple[WebhookGate, Callable[[str], str]]]:
+    """A gate, open, served on loopback; and where a local Stripe sends its webhooks to pass
+    through it, for the service's base URL."""
+    async with httpx.AsyncClient(timeout=30) as http:
+        gate = WebhookGate(http)
+        async with serving(gate.app(), "the webhook gate") as gate_url:
+
+            def through_the_gate(service_url: str) -> str:
+                gate.service_url = service_url
+                return f"{gate_url}{WEBHOOK_PATH}"
+
+            yield gate, through_the_gate

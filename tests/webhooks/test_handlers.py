@@ -244,6 +244,28 @@ async def test_customer_events_mirror_email_and_default_payment_method(send, eve
     )
 
 
+async def test_a_customer_email_as_long_as_stripe_accepts_is_mirrored_whole(send):
+    email = f"{'a' * 64}@{'b' * 443}.com"
+
+    assert await send("customer.updated", s.customer("cus_1", email=email)) == "processed"
+
+    assert (await Customer.get(id="cus_1")).email == email
+
+
+async def test_a_customer_email_longer_than_stripe_accepts_is_left_out_of_an_applied_event(
+    send, caplog
+):
+    snapshot = s.customer(
+        "cus_1", email=f"{'a' * 64}@{'b' * 600}.com", default_payment_method="pm_1"
+    )
+
+    assert await send("customer.updated", snapshot) == "processed"
+
+    row = await Customer.get(id="cus_1")
+    assert (row.email, row.default_payment_method_id) == (None, "pm_1")
+    assert [r.levelname for r in caplog.records if "cus_1" in r.getMessage()] == ["WARNING"]
+
+
 async def test_customer_deleted_marks_the_customer_deleted(send):
     await send("customer.deleted", s.customer("cus_1"))
 

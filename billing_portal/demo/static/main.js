@@ -4,6 +4,7 @@
 import { h } from "./dom.js";
 import { livePriceIds, loadAccount, renderAccount } from "./account.js";
 import { renderAdminSetup } from "./admin-setup.js";
+import { confirmCheckout } from "./checkout-return.js";
 import { loadPlans, renderPricing } from "./pricing-block.js";
 import { loadPortalBlock, renderPortalBlock } from "./portal-block.js";
 import { currentUser, loadDemoConfig, signIn, signOut, token } from "./session.js";
@@ -133,9 +134,12 @@ function renderNotice(stripe) {
     : `A demo against Stripe at ${stripe.apiBase} (use a test-mode key).`;
 }
 
+// The Checkout Session the browser came back with from a payment, if it did. The address loses
+// the outcome and the session at once, so a reload neither greets nor confirms again.
 function greetReturn() {
   const params = new URLSearchParams(location.search);
   const outcome = params.get("checkout");
+  const sessionId = outcome === "success" ? params.get("session") : null;
   if (outcome === "success")
     flash("Checkout complete. Your account below shows it as soon as Stripe confirms it.");
   if (outcome === "canceled") flash("Checkout canceled: nothing was charged.");
@@ -145,14 +149,27 @@ function greetReturn() {
     const rest = params.toString();
     history.replaceState(null, "", location.pathname + (rest ? `?${rest}` : ""));
   }
+  return sessionId;
+}
+
+// Before the first read of the account, so that it shows the plan even when no webhook has
+// arrived yet.
+async function confirmReturn(sessionId) {
+  const userToken = await token().catch(() => null);
+  if (!userToken) {
+    flash("Checkout complete. Sign in as the user who paid to see the purchase.");
+    return;
+  }
+  flash(await confirmCheckout(sessionId, userToken));
 }
 
 async function start() {
-  greetReturn();
+  const returnedSessionId = greetReturn();
   const config = await loadDemoConfig();
   state.config = config;
   renderNotice(config.stripe);
   renderSignIn(config);
+  if (returnedSessionId) await confirmReturn(returnedSessionId);
   $("#sign-in").addEventListener("submit", async (event) => {
     event.preventDefault();
     try {

@@ -5,14 +5,35 @@ A customer created by this service carries `metadata.user_id`, which also links 
 
 from __future__ import annotations
 
+import logging
+
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from services.mirror.handlers.base import Family, Snapshot, id_of, is_deleted, section
 from services.mirror.handlers.links import link_customer
 from services.mirror.ordering import Phase, Version
 from services.mirror.store import write_if_newer
-from services.models import Customer
+from services.models import STRIPE_EMAIL_MAX_LENGTH, Customer
 from services.notifications import customer_topic, user_topic
+
+logger = logging.getLogger(__name__)
+
+
+def _email(snapshot: Snapshot) -> str | None:
+    """The customer's email, or None for one longer than Stripe accepts: the email only
+    describes the customer, so it must not fail the event that also carries its deletion, its
+    default card and its user."""
+    email = snapshot.get("email")
+    if not isinstance(email, str) or len(email) <= STRIPE_EMAIL_MAX_LENGTH:
+        return email
+    logger.warning(
+        "customer %s has an email of %d characters, longer than Stripe accepts (%d): "
+        "mirrored without it",
+        snapshot["id"],
+        len(email),
+        STRIPE_EMAIL_MAX_LENGTH,
+    )
+    return None
 
 
 def _default_card(snapshot: Snapshot) -> str | None:
@@ -50,7 +71,7 @@ async def apply(
     values = {
         "id": snapshot["id"],
         "user_external_id": user_id,
-        "email": snapshot.get("email"),
+        "email": _email(snapshot),
         "default_payment_method_id": _default_card(snapshot),
         "deleted": deleted,
     }
