@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from resolvers.context import Context
-from services.access_groups import AccessGroupView, GroupDefinition
+from services.access_groups import GroupDefinition
 
 
-async def access_groups(context: Context) -> list[AccessGroupView]:
+async def access_groups(context: Context) -> list[GroupDefinition]:
     await context.require_admin()
     return await context.services.access_groups.all()
 
 
-async def save_access_group(context: Context, definition: GroupDefinition) -> AccessGroupView:
+async def save_access_group(context: Context, definition: GroupDefinition) -> GroupDefinition:
     await context.require_admin()
     return await context.services.access_groups.save(definition)
 

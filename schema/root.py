@@ -45,7 +45,7 @@ from schema.types import (
     PortalSession,
 )
 from schema.viewer import Viewer
-from services.access_groups import AccessGroupView
+from services.access_groups import GroupDefinition
 from services.portal_blocks import PortalBlockView
 from services.portal_configuration import StoredConfiguration
 
@@ -191,12 +191,12 @@ def _block(view: PortalBlockView) -> PortalBlock:
     return copy_fields(PortalBlock, view, id=strawberry.ID(str(view.id)))
 
 
-def _group(view: AccessGroupView) -> AccessGroup:
+def _group(group: GroupDefinition) -> AccessGroup:
     return copy_fields(
         AccessGroup,
-        view,
-        condition=AccessCondition(view.condition),
-        product_ids=list(view.product_ids),
+        group,
+        condition=AccessCondition(group.condition),
+        product_ids=list(group.product_ids),
     )
 
 

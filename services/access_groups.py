@@ -32,16 +32,9 @@ SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 @dataclass(frozen=True, slots=True)
 class GroupDefinition:
-    """What an admin saves: the group under `key` is created, or replaced."""
+    """What an admin saves (the group under `key` is created, or replaced), and what is read
+    back once it is checked and stored."""
 
-    key: str
-    name: str
-    condition: Condition
-    product_ids: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class AccessGroupView:
     key: str
     name: str
     condition: Condition
@@ -62,7 +55,7 @@ class AccessGroups:
         self._catalog = catalog
         self._access = access
 
-    async def save(self, definition: GroupDefinition) -> AccessGroupView:
+    async def save(self, definition: GroupDefinition) -> GroupDefinition:
         """Create or replace the group; BAD_USER_INPUT says what is wrong with the definition."""
         key = checked_key(definition.key)
         name = _checked_name(definition.name)
@@ -77,18 +70,18 @@ class AccessGroups:
                 "product_ids": list(product_ids),
             },
         )
-        return AccessGroupView(key, name, definition.condition, product_ids)
+        return GroupDefinition(key, name, definition.condition, product_ids)
 
     async def delete(self, key: str) -> None:
         """Delete the group, or NOT_FOUND when there is none under `key`."""
         if not await AccessGroup.filter(key=checked_key(key)).delete():
             raise NotFound(f"There is no access group {key!r}.")
 
-    async def all(self) -> list[AccessGroupView]:
+    async def all(self) -> list[GroupDefinition]:
         """Every group, by key."""
         rows = await AccessGroup.all().order_by("key")
         return [
-            AccessGroupView(row.key, row.name, _condition(row.condition), tuple(row.product_ids))
+            GroupDefinition(row.key, row.name, _condition(row.condition), tuple(row.product_ids))
             for row in rows
         ]
 

@@ -21,12 +21,15 @@ from services.sql import insert_statement, placeholders
 VERSION_COLUMNS = ("source_created", "source_rank", "source_event_id")
 
 
-def _version_tuple(connection: BaseDBAsyncClient, prefix: str) -> str:
+def _version_tuple(connection: BaseDBAsyncClient, created: str, rank: str, event_id: str) -> str:
     # PostgreSQL would compare event ids by the database's locale; "C" keeps the byte order that
     # SQLite uses, so the tie-break is the same on both.
     collate = "" if connection.capabilities.dialect == "sqlite" else ' COLLATE "C"'
-    created, rank, event_id = (f'{prefix}"{column}"' for column in VERSION_COLUMNS)
     return f"({created}, {rank}, {event_id}{collate})"
+
+
+def _stored_version(connection: BaseDBAsyncClient, prefix: str) -> str:
+    return _version_tuple(connection, *(f'{prefix}"{column}"' for column in VERSION_COLUMNS))
 
 
 async def write_if_newer(
@@ -51,8 +54,8 @@ async def write_if_newer(
         for column in (meta.fields_db_projection[name] for name in row)
         if column != primary_key
     )
-    stored = _version_tuple(connection, f'"{table}".')
-    incoming = _version_tuple(connection, "excluded.")
+    stored = _stored_version(connection, f'"{table}".')
+    incoming = _stored_version(connection, "excluded.")
     await connection.execute_query(
         f'{insert} ON CONFLICT ("{primary_key}") DO UPDATE SET {assignments} '
         f"WHERE {stored} < {incoming}",
@@ -75,10 +78,10 @@ async def delete_unlisted(
     table, primary_key = meta.db_table, meta.db_pk_column
     owner_marker, *kept, created, rank, event_id = placeholders(connection, 4 + len(listed_ids))
     unlisted = f'AND "{primary_key}" NOT IN ({", ".join(kept)}) ' if kept else ""
-    stored = _version_tuple(connection, "")
-    collate = "" if connection.capabilities.dialect == "sqlite" else ' COLLATE "C"'
+    stored = _stored_version(connection, "")
+    listing = _version_tuple(connection, created, rank, event_id)
     await connection.execute_query(
         f'DELETE FROM "{table}" WHERE "{owner_column}" = {owner_marker} {unlisted}'  # noqa: S608
-        f"AND {stored} < ({created}, {rank}, {event_id}{collate})",
+        f"AND {stored} < {listing}",
         [owner, *listed_ids, version.created, version.rank, version.event_id],
     )

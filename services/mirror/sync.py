@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from tortoise.transactions import in_transaction
 
 from services.connections import WRITE_CONNECTION
-from services.mirror.handlers.base import Family
+from services.mirror.handlers.base import PAGE_SIZE, Family
 from services.mirror.handlers.catalog import PRICES, PRODUCTS
 from services.mirror.handlers.charges import CHARGES
 from services.mirror.handlers.checkout import CHECKOUT_SESSIONS, is_one_time_purchase
@@ -32,15 +32,13 @@ from services.mirror.handlers.entitlements import ENTITLEMENT_SUMMARIES, summary
 from services.mirror.handlers.invoices import INVOICES
 from services.mirror.handlers.payment_methods import PAYMENT_METHODS
 from services.mirror.handlers.subscriptions import SUBSCRIPTIONS
-from services.mirror.ordering import Phase, Version, sync_version
+from services.mirror.ordering import Phase, sync_version
 from services.mirror.product_features import store_product_features
 from services.notifications import BillingChanges
 from services.stripe_gateway import StripeGateway
 
 if TYPE_CHECKING:
     from stripe._v1_services import V1Services
-
-PAGE_SIZE = 100
 
 Progress = Callable[[str], None]
 """Called with the kind of each object stored ("customers", "subscriptions", ...)."""
@@ -64,7 +62,7 @@ class MirrorSync:
         self, *, customer_id: str | None = None, progress: Progress | None = None
     ) -> SyncReport:
         """Everything in the account, or one customer with what it holds."""
-        run = _Run(self._stripe, sync_version(int(time.time())), progress)
+        run = _Run(self._stripe, progress)
         owner: dict[str, str] = {}
         if customer_id is None:
             async for product in run.each(lambda v1: v1.products.list_async(_page())):
@@ -96,7 +94,7 @@ class MirrorSync:
 
         One list of prices with each product expanded, instead of the full sync's two lists.
         """
-        run = _Run(self._stripe, sync_version(int(time.time())), None)
+        run = _Run(self._stripe, None)
         products: set[str] = set()
         active_prices = _page(active=True, expand=["data.product"])
         async for price in run.each(lambda v1: v1.prices.list_async(active_prices)):
@@ -113,11 +111,11 @@ def _page(**filters: Any) -> Any:
 
 
 class _Run:
-    """One sync: its version, its counts and its progress reports."""
+    """One sync: its version (taken as it starts), its counts and its progress reports."""
 
-    def __init__(self, gateway: StripeGateway, version: Version, progress: Progress | None):
+    def __init__(self, gateway: StripeGateway, progress: Progress | None):
         self.gateway = gateway
-        self.version = version
+        self.version = sync_version(int(time.time()))
         self.progress = progress
         self.stored: Counter[str] = Counter()
         self.owners: set[str] = set()

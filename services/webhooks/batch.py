@@ -154,7 +154,7 @@ async def _apply_one(
                 logger.warning("webhook event deferred: %s", error, extra={"event_id": event.id})
                 return Conflict.TRY_AGAIN
             logger.exception("webhook event failed", extra={"event_id": event.id})
-            failure = f"{type(error).__name__}: {error}"
+            failure = event_log.failure_of(error)
     try:
         async with savepoints.around():
             await event_log.record_failure(connection, event, failure)

@@ -82,6 +82,12 @@ async def claim(connection: BaseDBAsyncClient, event: Event, outcome: EventStatu
     return bool(rows)
 
 
+def failure_of(error: Exception) -> str:
+    """The error an event is kept with: its kind as well as its message, which alone may be
+    empty or say little."""
+    return f"{type(error).__name__}: {error}"
+
+
 async def record_failure(connection: BaseDBAsyncClient, event: Event, error: str) -> None:
     """Keep the event as failed with its error; an event already done stays done."""
     row = {**_row(event, EventStatus.FAILED), "attempts": 1, "error": error[:MAX_ERROR_CHARS]}

@@ -96,7 +96,7 @@ class WebhookService:
             delivery = Delivery(event, family, snapshot)
         except Exception as error:  # a failed Stripe read is kept on the event, never raised
             logger.exception("webhook event failed", extra={"event_id": event.id})
-            failure = f"{type(error).__name__}: {error}"
+            failure = event_log.failure_of(error)
             delivery = Delivery(event, family, event.snapshot, failure=failure)
         result = await self._stored(delivery)
         if isinstance(result, EventNotStored):

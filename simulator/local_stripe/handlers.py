@@ -14,7 +14,7 @@ import contextlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import cast
+from typing import get_args
 
 from simulator.local_stripe.calls import ApiCall, ApiRefusal, Handled, missing
 from simulator.local_stripe.errors import ActionRefused
@@ -25,7 +25,7 @@ from simulator.stripe_side.settings import MissingPaymentMethod
 Handler = Callable[[ApiCall], Handled | None]
 
 MISSING_PAYMENT_METHOD = "subscription_data[trial_settings][end_behavior][missing_payment_method]"
-MISSING_PAYMENT_METHODS = ("create_invoice", "pause", "cancel")
+MISSING_PAYMENT_METHODS: tuple[MissingPaymentMethod, ...] = get_args(MissingPaymentMethod)
 # What `status` means when a subscription list leaves it out: all but the canceled ones.
 NOT_CANCELED = frozenset({"active", "past_due", "unpaid", "trialing", "incomplete", "paused"})
 
@@ -147,7 +147,7 @@ def create_checkout_session(call: ApiCall) -> Handled | None:
         trial_days=call.number("subscription_data[trial_period_days]"),
         allow_promotion_codes=bool(call.flag("allow_promotion_codes")),
         payment_method_collection=params.get("payment_method_collection", "always"),
-        missing_payment_method=cast(MissingPaymentMethod, behaviour),
+        missing_payment_method=behaviour,
         client_reference_id=params.get("client_reference_id"),
         metadata=_metadata(params),
     )

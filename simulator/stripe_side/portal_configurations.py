@@ -12,10 +12,10 @@ import dataclasses
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, get_args
 
 ProrationBehavior = Literal["none", "create_prorations", "always_invoice"]
-PRORATION_BEHAVIORS: tuple[ProrationBehavior, ...] = ("none", "create_prorations", "always_invoice")
+PRORATION_BEHAVIORS: tuple[ProrationBehavior, ...] = get_args(ProrationBehavior)
 
 _UPDATE = "features[subscription_update]"
 _CANCEL = "features[subscription_cancel]"

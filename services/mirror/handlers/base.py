@@ -20,6 +20,9 @@ if TYPE_CHECKING:
 Snapshot = dict[str, Any]
 """A Stripe object as its JSON, from an event, a re-fetch or a sync list."""
 
+# Stripe's largest page: a list the mirror reads in full is read a full page at a time.
+PAGE_SIZE = 100
+
 
 class Apply(Protocol):
     async def __call__(
@@ -80,6 +83,13 @@ def moment(value: Any) -> datetime | None:
 def is_deleted(snapshot: Snapshot, phase: Phase) -> bool:
     """A `*.deleted` event, or a deleted object's own snapshot (re-fetched or synced)."""
     return phase is Phase.ENDED or snapshot.get("deleted") is True
+
+
+def listed_objects(snapshot: Snapshot, *path: str) -> list[dict[str, Any]]:
+    """The objects of the list object at `path` (the page its snapshot carries), or [] when
+    the list is absent or null."""
+    data = section(snapshot, *path).get("data")
+    return [item for item in data if isinstance(item, dict)] if isinstance(data, list) else []
 
 
 def section(snapshot: Snapshot, *path: str) -> dict[str, Any]:

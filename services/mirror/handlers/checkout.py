@@ -11,11 +11,16 @@ asynchronous payment that succeeds or fails) converges on the newest snapshot.
 
 from __future__ import annotations
 
-from typing import Any
-
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from services.mirror.handlers.base import Family, Snapshot, id_of, section
+from services.mirror.handlers.base import (
+    PAGE_SIZE,
+    Family,
+    Snapshot,
+    id_of,
+    listed_objects,
+    section,
+)
 from services.mirror.handlers.links import link_customer
 from services.mirror.ordering import Phase, Version
 from services.mirror.store import write_if_newer
@@ -23,7 +28,6 @@ from services.models import Purchase
 from services.notifications import customer_topic, user_topic
 from services.stripe_gateway import StripeGateway
 
-PAGE_SIZE = 100
 PAID = frozenset({"paid", "no_payment_required"})
 
 
@@ -35,11 +39,6 @@ def is_one_time_purchase(snapshot: Snapshot) -> bool:
 def state_rank(snapshot: Snapshot) -> int:
     """A paid snapshot outranks an unpaid one of the same second: payment only moves forward."""
     return 1 if snapshot.get("payment_status") in PAID else 0
-
-
-def line_items(snapshot: Snapshot) -> list[dict[str, Any]]:
-    items = section(snapshot, "line_items").get("data")
-    return [item for item in items if isinstance(item, dict)] if isinstance(items, list) else []
 
 
 def _user_id(snapshot: Snapshot) -> str | None:
@@ -66,7 +65,7 @@ async def apply(
         await link_customer(connection, user_id, customer_id)
     if not (customer_id and is_one_time_purchase(snapshot)):
         return
-    for item in line_items(snapshot):
+    for item in listed_objects(snapshot, "line_items"):
         price = section(item, "price")
         product_id = id_of(price.get("product"))
         if product_id is None:

@@ -12,13 +12,18 @@ from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from services.mirror.handlers.base import Family, Snapshot, id_of, section
+from services.mirror.handlers.base import (
+    PAGE_SIZE,
+    Family,
+    Snapshot,
+    id_of,
+    listed_objects,
+    section,
+)
 from services.mirror.ordering import Phase, Version
 from services.mirror.store import write_if_newer
 from services.models import EntitlementSummary
 from services.stripe_gateway import StripeGateway
-
-PAGE_SIZE = 100
 
 
 def summary(customer_id: str, entitlements: list[dict[str, Any]]) -> Snapshot:
@@ -34,8 +39,7 @@ def summary(customer_id: str, entitlements: list[dict[str, Any]]) -> Snapshot:
 async def apply(
     connection: BaseDBAsyncClient, snapshot: Snapshot, version: Version, phase: Phase
 ) -> None:
-    listed = section(snapshot, "entitlements").get("data")
-    active = [item for item in listed if isinstance(item, dict)] if isinstance(listed, list) else []
+    active = listed_objects(snapshot, "entitlements")
     values = {
         "id": id_of(snapshot.get("customer")),
         "entitlements": [

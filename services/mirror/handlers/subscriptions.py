@@ -5,12 +5,17 @@ Recent API versions moved `current_period_end` onto each item; both shapes are r
 
 from __future__ import annotations
 
-from typing import Any
-
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from services.mirror.handlers import payment_methods
-from services.mirror.handlers.base import Family, Snapshot, id_of, moment, section
+from services.mirror.handlers.base import (
+    Family,
+    Snapshot,
+    id_of,
+    listed_objects,
+    moment,
+    section,
+)
 from services.mirror.ordering import Phase, Version
 from services.mirror.plan_names import plan_name
 from services.mirror.store import write_if_newer
@@ -35,15 +40,10 @@ def state_rank(snapshot: Snapshot) -> int:
     return status_rank * 2 + (0 if scheduled_end(snapshot) is None else 1)
 
 
-def _items(snapshot: Snapshot) -> list[dict[str, Any]]:
-    items = section(snapshot, "items").get("data")
-    return [item for item in items if isinstance(item, dict)] if isinstance(items, list) else []
-
-
 def _period_ends(snapshot: Snapshot) -> list[int]:
     """Each item's current period end (and the subscription's own, in API versions before
     2025-03-31): the moments at which the subscription can end "at period end"."""
-    ends = [item.get("current_period_end") for item in _items(snapshot)]
+    ends = [item.get("current_period_end") for item in listed_objects(snapshot, "items")]
     ends.append(snapshot.get("current_period_end"))
     return [end for end in ends if isinstance(end, int) and not isinstance(end, bool)]
 
@@ -74,7 +74,7 @@ def ends_at_period_end(snapshot: Snapshot) -> bool:
 async def apply(
     connection: BaseDBAsyncClient, snapshot: Snapshot, version: Version, phase: Phase
 ) -> None:
-    items = _items(snapshot)
+    items = listed_objects(snapshot, "items")
     item = items[0] if items else {}
     price = section(item, "price") or section(snapshot, "plan")
     price_id = id_of(price)
