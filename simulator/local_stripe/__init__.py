@@ -18,8 +18,10 @@ Where each job lives:
     api.py         /v1: validated by stripe-mock first, then answered from the account
     handlers.py    the modelled calls; calls.py: one call and its answers; render.py: objects
                    in the caller's API version, expanded, paged; idempotency.py: replays
+    checkout_params.py  a new Checkout Session's UI mode and redirects, as Stripe checks them
     control.py     /_local/clock, the test-clock control
     persistence.py the account kept on disk between runs
     app.py         the ASGI app (pages, clock, API, stripe-mock behind); server.py: running it
-    pages/         the hosted Checkout and Customer Portal pages
+    pages/         the hosted Checkout and Customer Portal pages, embedded Checkout's frame,
+                   and the stand-in Stripe.js that mounts it
 """

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import get_args
 
 from simulator.local_stripe.calls import ApiCall, ApiRefusal, Handled, missing
+from simulator.local_stripe.checkout_params import checkout_redirects
 from simulator.local_stripe.errors import ActionRefused
 from simulator.local_stripe.render import page_of, product_feature
 from simulator.stripe_side.objects import StripeObject
@@ -136,14 +137,18 @@ def create_checkout_session(call: ApiCall) -> Handled | None:
             param="line_items[0][price]",
         )
     behaviour = params.get(MISSING_PAYMENT_METHOD, "create_invoice")
-    if behaviour not in MISSING_PAYMENT_METHODS:
+    redirects = checkout_redirects(params)
+    if behaviour not in MISSING_PAYMENT_METHODS or redirects is None:
         return None
     session = local.create_checkout_session(
         customer_id=customer_id,
         price=price,
         quantity=call.number("line_items[0][quantity]") or 1,
-        success_url=params.get("success_url", ""),
-        cancel_url=params.get("cancel_url", ""),
+        success_url=redirects.success_url,
+        cancel_url=redirects.cancel_url,
+        ui_mode=redirects.ui_mode,
+        return_url=redirects.return_url,
+        redirect_on_completion=redirects.redirect_on_completion,
         trial_days=call.number("subscription_data[trial_period_days]"),
         allow_promotion_codes=bool(call.flag("allow_promotion_codes")),
         payment_method_collection=params.get("payment_method_collection", "always"),

@@ -13,6 +13,7 @@ actions (pages, the clock) run one at a time, each returning once its webhooks w
 from __future__ import annotations
 
 import asyncio
+import hmac
 import logging
 import secrets
 from collections.abc import Awaitable
@@ -27,6 +28,8 @@ from simulator.local_stripe.sessions import (
     CHECKOUT_LIFETIME_SECONDS,
     CheckoutSession,
     PortalSession,
+    RedirectOnCompletion,
+    UiMode,
 )
 from simulator.naming import Roles, mint_id
 from simulator.stripe_side.catalog import CatalogPrice
@@ -162,8 +165,11 @@ class LocalStripe:
         customer_id: str,
         price: CatalogPrice,
         quantity: int,
-        success_url: str,
-        cancel_url: str,
+        success_url: str | None = None,
+        cancel_url: str | None = None,
+        ui_mode: UiMode = "hosted_page",
+        return_url: str | None = None,
+        redirect_on_completion: RedirectOnCompletion = "always",
         trial_days: int | None = None,
         allow_promotion_codes: bool = False,
         payment_method_collection: str = "always",
@@ -172,8 +178,9 @@ class LocalStripe:
         metadata: dict[str, str] | None = None,
     ) -> CheckoutSession:
         now = self.clock.now
+        session_id = self.mint("cs", "checkout session")
         session = CheckoutSession(
-            id=self.mint("cs", "checkout session"),
+            id=session_id,
             customer_id=customer_id,
             price=price,
             quantity=quantity,
@@ -187,6 +194,15 @@ class LocalStripe:
             allow_promotion_codes=allow_promotion_codes,
             payment_method_collection=payment_method_collection,
             missing_payment_method=missing_payment_method,
+            ui_mode=ui_mode,
+            return_url=return_url,
+            redirect_on_completion=redirect_on_completion,
+            # BEHAVIOUR: local.embedded-session (the session's id, then a secret part)
+            client_secret=(
+                f"{session_id}_secret_{secrets.token_hex(16)}"
+                if ui_mode == "embedded_page"
+                else None
+            ),
         )
         self._checkouts[session.id] = session
         return session
@@ -236,6 +252,15 @@ class LocalStripe:
 
     def checkout_session(self, session_id: str) -> CheckoutSession | None:
         return self._checkouts.get(session_id)
+
+    def checkout_session_by_secret(self, client_secret: str) -> CheckoutSession | None:
+        """The embedded session whose client secret this is (the secret starts with its id)."""
+        session = self._checkouts.get(client_secret.partition("_secret_")[0])
+        if session is None or session.client_secret is None:
+            return None
+        if not hmac.compare_digest(session.client_secret, client_secret):
+            return None
+        return session
 
     def checkout_sessions(self) -> list[CheckoutSession]:
         return list(self._checkouts.values())
@@ -302,8 +327,9 @@ class LocalStripe:
 
     async def complete_checkout(
         self, session_id: str, card: CardInput | None, *, promotion_code: str | None = None
-    ) -> str:
-        """Pay (or start the trial) with `card`; returns the success URL to redirect to.
+    ) -> str | None:
+        """Pay (or start the trial) with `card`; returns where the browser goes next (the
+        session's `landing_url`: None when an embedded session keeps the app's page).
 
         A declined card raises `CardDeclined` and changes nothing: the session stays open.
         """
@@ -328,16 +354,17 @@ class LocalStripe:
             if card is None:
                 if session.card_required:
                     raise ActionRefused("Enter your card details.")
-                landing = await page.start_trial_without_card(session.missing_payment_method)
+                await page.start_trial_without_card(session.missing_payment_method)
             else:
                 paid = card_for(card, now=self.clock.now, charged_now=session.amount_total > 0)
-                landing = await page.complete(paid)
+                await page.complete(paid)
             self._completed(session, customer)
             self._log_deliveries(customer)
-        return landing
+        return session.landing_url
 
     async def abandon_checkout(self, session_id: str) -> str:
-        """The customer walks away and the session expires; returns the cancel URL."""
+        """The customer walks away and the session expires; returns the cancel URL ("" for an
+        embedded session, which has none)."""
         session = self._checkout(session_id)
         async with self._lock:
             self._check_open(session)
@@ -363,8 +390,8 @@ class LocalStripe:
             session.price,
             quantity=session.quantity,
             trial_days=session.trial_days,
-            success_url=session.success_url,
-            cancel_url=session.cancel_url,
+            success_url=session.success_url or "",
+            cancel_url=session.cancel_url or "",
         )
 
     def _completed(self, session: CheckoutSession, customer: StripeCustomer) -> None:

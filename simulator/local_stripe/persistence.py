@@ -22,7 +22,7 @@ from simulator.stripe_side.state import CustomerState
 log = logging.getLogger(__name__)
 
 # Raised whenever the pickled classes change shape: an older file is then set aside.
-FORMAT = 1
+FORMAT = 2
 
 
 @dataclass

@@ -1,7 +1,8 @@
 """The hosted-page sessions the local Stripe keeps: Checkout Sessions and portal sessions.
 
 Each is created by the service through the API and opened by a browser at the URL the API
-returned; the pages read them, and the actions on `LocalStripe` move them on.
+returned (an embedded Checkout Session: in a frame, by its client secret); the pages read them,
+and the actions on `LocalStripe` move them on.
 """
 
 from __future__ import annotations
@@ -13,20 +14,29 @@ from simulator.stripe_side.catalog import CatalogPrice
 from simulator.stripe_side.settings import MissingPaymentMethod
 
 CheckoutStatus = Literal["open", "complete", "expired"]
+# Where the form shows: Stripe's own page, or a frame in the app's page (Stripe.js).
+UiMode = Literal["hosted_page", "embedded_page"]
+# When an embedded session sends the browser to its return URL once complete.
+RedirectOnCompletion = Literal["always", "if_required", "never"]
+SESSION_ID_PLACEHOLDER = "{CHECKOUT_SESSION_ID}"
 # How long a Checkout Session stays open unless told otherwise (Stripe's default: 24 hours).
 CHECKOUT_LIFETIME_SECONDS = 86_400
 
 
 @dataclass
 class CheckoutSession:
-    """A Checkout Session for one price (the line item), as the service created it."""
+    """A Checkout Session for one price (the line item), as the service created it.
+
+    A hosted session has a success and a cancel URL; an embedded one has neither, but a
+    client secret (what Stripe.js mounts it with) and, unless it never redirects, a return URL.
+    """
 
     id: str
     customer_id: str
     price: CatalogPrice
     quantity: int
-    success_url: str
-    cancel_url: str
+    success_url: str | None
+    cancel_url: str | None
     created: int
     expires_at: int
     client_reference_id: str | None = None
@@ -40,6 +50,27 @@ class CheckoutSession:
     subscription_id: str | None = None
     payment_intent_id: str | None = None
     invoice_id: str | None = None
+    ui_mode: UiMode = "hosted_page"
+    return_url: str | None = None
+    redirect_on_completion: RedirectOnCompletion = "always"
+    client_secret: str | None = None
+
+    @property
+    def embedded(self) -> bool:
+        return self.ui_mode == "embedded_page"
+
+    @property
+    def landing_url(self) -> str | None:
+        """Where Checkout sends the browser once the session is complete, with the session's id
+        in place of the placeholder: a hosted session's success URL; an embedded session's
+        return URL when it always redirects (a card payment needs no redirect, so with
+        `if_required` the app's page stays, as with `never`)."""
+        # BEHAVIOUR: local.embedded-return
+        if self.embedded:
+            target = self.return_url if self.redirect_on_completion == "always" else None
+        else:
+            target = self.success_url
+        return target.replace(SESSION_ID_PLACEHOLDER, self.id) if target else None
 
     @property
     def mode(self) -> str:

@@ -5,6 +5,7 @@ import { h } from "./dom.js";
 import { livePriceIds, loadAccount, renderAccount } from "./account.js";
 import { renderAdminSetup } from "./admin-setup.js";
 import { confirmCheckout } from "./checkout-return.js";
+import { loadLocalStripe } from "./embedded-checkout.js";
 import { loadPlans, renderPricing } from "./pricing-block.js";
 import { loadPortalBlock, renderPortalBlock } from "./portal-block.js";
 import { currentUser, loadDemoConfig, signIn, signOut, token } from "./session.js";
@@ -12,7 +13,7 @@ import { currentUser, loadDemoConfig, signIn, signOut, token } from "./session.j
 const POLL_EVERY_MS = 3000;
 
 const $ = (selector) => document.querySelector(selector);
-const state = { config: null, plans: [], viewer: null, block: null };
+const state = { config: null, plans: [], viewer: null, block: null, embedded: null };
 // What each region shows now, so a poll that finds no change leaves the page (and the
 // keyboard focus) alone.
 const shown = new Map();
@@ -60,6 +61,7 @@ function render() {
       plans,
       currentPriceIds: viewer ? livePriceIds(viewer) : new Set(),
       getToken: token,
+      embedded: state.embedded,
     }),
   );
   show("portal", [block, Boolean(viewer?.customerId)], () => {
@@ -169,6 +171,9 @@ async function start() {
   state.config = config;
   renderNotice(config.stripe);
   renderSignIn(config);
+  // Against the local Stripe, the Pricing block can mount Checkout in this page too.
+  const stripe = config.stripe.local ? await loadLocalStripe(config.stripe.apiBase) : null;
+  if (stripe) state.embedded = { stripe, container: $("#embedded-checkout") };
   if (returnedSessionId) await confirmReturn(returnedSessionId);
   $("#sign-in").addEventListener("submit", async (event) => {
     event.preventDefault();

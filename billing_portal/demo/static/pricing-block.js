@@ -2,6 +2,7 @@
 import { gql, graphql } from "./graphql.js";
 import { fill, h } from "./dom.js";
 import { cadence, money } from "./format.js";
+import { closeEmbeddedCheckout, mountEmbeddedCheckout } from "./embedded-checkout.js";
 
 // Public: the plans show to everyone, signed in or not.
 export const PLANS = gql`
@@ -42,18 +43,27 @@ function checkoutReturnUrls() {
   };
 }
 
-async function startCheckout(plan, token) {
-  const input = {
-    priceId: plan.priceId,
-    mode: plan.interval ? "SUBSCRIPTION" : "PAYMENT",
-    ...checkoutReturnUrls(),
-  };
+// "Pay on this page": embedded Checkout instead of the redirect, while the box is ticked.
+let payOnThisPage = false;
+
+// True when the browser is on its way to Stripe's page; false when Checkout opened in this one.
+async function startCheckout(plan, token, embedded) {
+  const purchase = { priceId: plan.priceId, mode: plan.interval ? "SUBSCRIPTION" : "PAYMENT" };
+  const { successUrl, cancelUrl } = checkoutReturnUrls();
+  if (embedded && payOnThisPage) {
+    // Embedded Checkout has no cancel URL (the app's page stays) and returns to the success page.
+    const input = { ...purchase, returnUrl: successUrl };
+    await mountEmbeddedCheckout(embedded.stripe, embedded.container, { input, token });
+    return false;
+  }
+  const input = { ...purchase, successUrl, cancelUrl };
   const data = await graphql(START_CHECKOUT, { token, variables: { input } });
   // Leave the app for Stripe's hosted page; the state is read again on the way back.
   location.assign(data.createCheckoutSession.url);
+  return true;
 }
 
-function planCard(plan, { isCurrent, status, getToken }) {
+function planCard(plan, { isCurrent, status, getToken, embedded }) {
   const button = h("button", {
     type: "button",
     class: "primary",
@@ -69,10 +79,14 @@ function planCard(plan, { isCurrent, status, getToken }) {
     }
     button.disabled = true;
     button.textContent = "Opening Checkout…";
+    let leaving = false;
     try {
-      await startCheckout(plan, token);
+      leaving = await startCheckout(plan, token, embedded);
+      if (!leaving) status.textContent = "Pay below, on this page.";
     } catch (error) {
       status.textContent = `Checkout could not start: ${error.message}`;
+    }
+    if (!leaving) {
       button.disabled = false;
       button.textContent = plan.interval ? "Subscribe" : "Buy";
     }
@@ -97,8 +111,24 @@ function planCard(plan, { isCurrent, status, getToken }) {
   );
 }
 
+function payOnThisPageChoice(embedded) {
+  const box = h("input", { type: "checkbox", id: "pay-on-this-page", checked: payOnThisPage });
+  box.addEventListener("change", () => {
+    payOnThisPage = box.checked;
+    if (!payOnThisPage) closeEmbeddedCheckout(embedded.container);
+  });
+  return h(
+    "p",
+    { class: "pay-here" },
+    box,
+    " ",
+    h("label", { for: "pay-on-this-page", text: "Pay on this page (embedded Checkout)" }),
+  );
+}
+
 // `currentPriceIds`: prices of the viewer's live subscriptions, shown as "Your current plan".
-export function renderPricing(container, { plans, currentPriceIds, getToken }) {
+// `embedded`: { stripe, container } where embedded Checkout can be mounted, else null.
+export function renderPricing(container, { plans, currentPriceIds, getToken, embedded }) {
   const status = h("p", { class: "block-status", role: "status" });
   if (plans.length === 0) {
     fill(
@@ -113,7 +143,12 @@ export function renderPricing(container, { plans, currentPriceIds, getToken }) {
     return;
   }
   const cards = plans.map((plan) =>
-    planCard(plan, { isCurrent: currentPriceIds.has(plan.priceId), status, getToken }),
+    planCard(plan, { isCurrent: currentPriceIds.has(plan.priceId), status, getToken, embedded }),
   );
-  fill(container, h("div", { class: "plans" }, cards), status);
+  fill(
+    container,
+    embedded ? payOnThisPageChoice(embedded) : null,
+    h("div", { class: "plans" }, cards),
+    status,
+  );
 }

@@ -1,6 +1,11 @@
-"""The hosted Checkout page of one Checkout Session: what is bought, a card form, and the
-redirect to the app's success URL once the local Stripe accepted the card (after its webhooks
-were delivered, as Stripe waits for `checkout.session.completed` before redirecting)."""
+"""The Checkout page of one Checkout Session: what is bought, a card form, and the redirect to
+the app's success URL once the local Stripe accepted the card (after its webhooks were
+delivered, as Stripe waits for `checkout.session.completed` before redirecting).
+
+An embedded session's page is the same page in a frame of the app's page, found by the session's
+client secret (what the app's page was given); once paid, the frame tells the stand-in Stripe.js
+in the app's page where the browser goes (stripe_js.py).
+"""
 
 from __future__ import annotations
 
@@ -23,6 +28,9 @@ LABELS = {**CARD_LABELS, PROMOTION_CODE: "Promotion code"}
 # What a person may see again after a failed attempt (never the CVC).
 KEPT_FIELDS = ("number", "expiry", "name", PROMOTION_CODE)
 INTERVAL_ADVERBS = {"day": "daily", "week": "weekly", "month": "monthly", "year": "yearly"}
+# Where the frame of an embedded Checkout loads from, followed by the session's client secret.
+EMBEDDED_PATH = "/embedded-checkout"
+MISSING = "This Checkout Session does not exist on the local Stripe."
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,24 +78,42 @@ class CheckoutPages:
         self._notices = Notices()
 
     def routes(self) -> list[Route]:
-        return [Route("/checkout/{session_id}", self._page, methods=["GET", "POST"])]
+        return [
+            Route("/checkout/{session_id}", self._hosted, methods=["GET", "POST"]),
+            Route(f"{EMBEDDED_PATH}/{{client_secret}}", self._embedded, methods=["GET", "POST"]),
+        ]
 
-    async def _page(self, request: Request) -> Response:
+    async def _hosted(self, request: Request) -> Response:
         session = self._local.checkout_session(request.path_params["session_id"])
         if session is None:
-            return not_found("This Checkout Session does not exist on the local Stripe.")
+            return not_found(MISSING)
+        if session.embedded:
+            return not_found(
+                "This Checkout Session is embedded in the app's page: it has no page of its own."
+            )
+        return await self._page(request, session)
+
+    async def _embedded(self, request: Request) -> Response:
+        session = self._local.checkout_session_by_secret(request.path_params["client_secret"])
+        if session is None:
+            return not_found(MISSING, embedded=True)
+        return await self._page(request, session)
+
+    async def _page(self, request: Request, session: CheckoutSession) -> Response:
         if request.method == "POST":
             return await self._pay(request, session)
         if session.status != "open":
             return page(
                 "checkout_closed.html",
+                embedded=session.embedded,
                 session=session,
-                success=href(session.success_url.replace("{CHECKOUT_SESSION_ID}", session.id)),
+                success=href(session.landing_url),
                 back=href(session.cancel_url),
             )
         customer = self._local.customer(session.customer_id)
         return page(
             "checkout.html",
+            embedded=session.embedded,
             session=session,
             summary=CheckoutSummary.of(session),
             email=customer.email if customer else None,
@@ -118,4 +144,5 @@ class CheckoutPages:
         except ActionRefused as refused:
             self._notices.leave(session.id, Notice(refused.message, values=typed))
             return see_other(here)
-        return see_other(href(landing) or here)
+        # An embedded page stays in its frame: its completed page hands the landing on.
+        return see_other(here if session.embedded else href(landing) or here)

@@ -56,6 +56,15 @@ SECURITY_HEADERS = {
     # Every page shows live state: a page from the cache would show a plan already changed.
     "Cache-Control": "no-store",
 }
+# The embedded Checkout page lives in a frame of any app's page, and runs one script of its
+# own: it tells the stand-in Stripe.js in the app's page its height, and when it is done.
+EMBEDDED_SECURITY_HEADERS = {
+    **SECURITY_HEADERS,
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'self'; "
+        "form-action 'self'; base-uri 'none'; frame-ancestors http: https:"
+    ),
+}
 
 
 def money(amount: int, currency: str) -> str:
@@ -102,10 +111,14 @@ def _environment() -> Environment:
 ENVIRONMENT = _environment()
 
 
-def page(template: str, *, status_code: int = 200, **context: Any) -> HTMLResponse:
-    """The page `template` rendered with `context`."""
-    html = ENVIRONMENT.get_template(template).render(**context)
-    return HTMLResponse(html, status_code=status_code, headers=SECURITY_HEADERS)
+def page(
+    template: str, *, status_code: int = 200, embedded: bool = False, **context: Any
+) -> HTMLResponse:
+    """The page `template` rendered with `context`; `embedded` for the frame of an embedded
+    Checkout (templates see the flag too)."""
+    html = ENVIRONMENT.get_template(template).render(embedded=embedded, **context)
+    headers = EMBEDDED_SECURITY_HEADERS if embedded else SECURITY_HEADERS
+    return HTMLResponse(html, status_code=status_code, headers=headers)
 
 
 def see_other(url: str) -> RedirectResponse:
@@ -113,5 +126,5 @@ def see_other(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303, headers={"Cache-Control": "no-store"})
 
 
-def not_found(what: str) -> HTMLResponse:
-    return page("not_found.html", status_code=404, what=what)
+def not_found(what: str, *, embedded: bool = False) -> HTMLResponse:
+    return page("not_found.html", status_code=404, embedded=embedded, what=what)
