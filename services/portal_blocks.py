@@ -3,14 +3,21 @@
 Admins write them; anyone may read one, because the page that renders a block is public. The
 Redirect URL is checked like every redirect (services.urls): https, or plain http to the app a
 developer runs on a loopback host outside prod.
+
+Every portal session reads its block, so a block is kept in memory for a few seconds, as the
+plans are: a change saved through another instance shows here within that time (at once through
+this one), and a block created anywhere shows at once, since a missing one is never kept.
 """
 
 from __future__ import annotations
 
+import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from services.bounded_cache import BoundedCache
 from services.errors import BadUserInput, NotFound
 from services.models import PortalBlock
 from services.text import safe_text
@@ -19,6 +26,9 @@ from services.views import view_of
 
 MAX_TITLE_LENGTH = 200
 MAX_SUBTITLE_LENGTH = 500
+BLOCK_CACHE_SECONDS = 5.0
+# Far more blocks than any app shows; ids nobody saved are never kept.
+MAX_CACHED_BLOCKS = 1_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,8 +50,17 @@ class PortalBlockView:
 
 
 class PortalBlocks:
-    def __init__(self, redirects: RedirectPolicy) -> None:
+    def __init__(
+        self,
+        redirects: RedirectPolicy,
+        *,
+        cache_seconds: float = BLOCK_CACHE_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._redirects = redirects
+        self._recent: BoundedCache[uuid.UUID, PortalBlockView] = BoundedCache(
+            MAX_CACHED_BLOCKS, cache_seconds, clock=clock
+        )
 
     async def save(self, block: BlockInput) -> PortalBlockView:
         """Create a block, or update the one `block.id` names (NOT_FOUND when there is none)."""
@@ -64,17 +83,30 @@ class PortalBlocks:
             "redirect_url": redirect_url,
         }
         if block.id is None:
-            return view_of(PortalBlockView, await PortalBlock.create(**values))
-        row = await _stored(block.id)
-        if row is None:
-            raise NotFound("No portal block has this id.")
-        await row.update_from_dict(values).save()
-        return view_of(PortalBlockView, row)
+            row = await PortalBlock.create(**values)
+        else:
+            stored = await _stored(block.id)
+            if stored is None:
+                raise NotFound("No portal block has this id.")
+            row = stored.update_from_dict(values)
+            await row.save()
+        saved = view_of(PortalBlockView, row)
+        self._recent.put(saved.id, saved)
+        return saved
 
-    @staticmethod
-    async def get(block_id: str) -> PortalBlockView | None:
-        row = await _stored(block_id)
-        return view_of(PortalBlockView, row) if row else None
+    async def get(self, block_id: str) -> PortalBlockView | None:
+        key = _block_key(block_id)
+        if key is None:
+            return None
+        kept = self._recent.get(key)
+        if kept is not None:
+            return kept
+        row = await PortalBlock.get_or_none(id=key)
+        if row is None:
+            return None
+        found = view_of(PortalBlockView, row)
+        self._recent.put(key, found)
+        return found
 
     @staticmethod
     async def oldest() -> PortalBlockView | None:
@@ -83,10 +115,14 @@ class PortalBlocks:
         return view_of(PortalBlockView, row) if row else None
 
 
-async def _stored(block_id: str) -> PortalBlock | None:
-    """The block, or None for an unknown or malformed id (both are just "no such block")."""
+def _block_key(block_id: str) -> uuid.UUID | None:
+    """The block's id, or None for a malformed one (which names no block, like an unknown one)."""
     try:
-        key = uuid.UUID(block_id)
+        return uuid.UUID(block_id)
     except ValueError:
         return None
-    return await PortalBlock.get_or_none(id=key)
+
+
+async def _stored(block_id: str) -> PortalBlock | None:
+    key = _block_key(block_id)
+    return await PortalBlock.get_or_none(id=key) if key is not None else None

@@ -24,6 +24,7 @@ BLOCK_OPERATIONS = {
     "account.js": {"Account"},
     "admin-setup.js": {"SavePortalBlock"},
     "checkout-return.js": {"ConfirmCheckout"},
+    "embedded-checkout.js": {"StartEmbeddedCheckout"},
 }
 
 
