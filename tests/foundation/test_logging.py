@@ -5,8 +5,16 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from collections.abc import Callable, Iterator
 
-from billing_portal.logging_setup import JsonFormatter, request_id_var
+import pytest
+
+from billing_portal.logging_setup import (
+    JsonFormatter,
+    configure_logging,
+    request_id_var,
+    stop_logging,
+)
 
 
 def record(message: str, **extra: object) -> logging.LogRecord:
@@ -53,3 +61,54 @@ def test_uvicorns_colored_duplicate_of_the_message_is_dropped():
     line = JsonFormatter().format(record("Started", color_message="\x1b[36mStarted\x1b[0m"))
 
     assert "color_message" not in json.loads(line)
+
+
+@pytest.fixture
+def configured(capsys) -> Iterator[Callable[[], list[dict[str, object]]]]:
+    """A function that writes what the service's logging (set up by the test, on the stderr
+    it captures) has queued and returns every line written since, parsed. The root logger is
+    as it was afterwards."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+
+    def written() -> list[dict[str, object]]:
+        stop_logging()
+        return [json.loads(line) for line in capsys.readouterr().err.splitlines()]
+
+    try:
+        yield written
+    finally:
+        stop_logging()
+        root.handlers[:], root.level = handlers, level
+
+
+def test_a_line_logged_during_a_request_is_written_with_its_request_id(configured):
+    configure_logging()
+    token = request_id_var.set("req-9")
+    try:
+        logging.getLogger("billing_portal.test").warning("inside a request")
+    finally:
+        request_id_var.reset(token)
+
+    [line] = configured()
+    assert (line["msg"], line["request_id"]) == ("inside a request", "req-9")
+
+
+def test_a_queued_line_keeps_its_arguments_and_traceback(configured):
+    configure_logging()
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError:
+        logging.getLogger("billing_portal.test").exception("failed for %s", "cus_1")
+
+    [line] = configured()
+    assert line["msg"] == "failed for cus_1"
+    assert "RuntimeError: boom" in str(line["exc"])
+
+
+def test_every_queued_line_is_written_when_logging_stops(configured):
+    configure_logging()
+    for number in range(500):
+        logging.getLogger("billing_portal.test").info("line %d", number)
+
+    assert [line["msg"] for line in configured()] == [f"line {n}" for n in range(500)]
