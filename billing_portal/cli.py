@@ -384,6 +384,11 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
         help="Checkout's webhooks only after the success page, which confirms the session",
     )
     simulate.add_argument(
+        "--past-due-grace",
+        action="store_true",
+        help="the service keeps a past-due subscriber in for the simulator's grace period",
+    )
+    simulate.add_argument(
         "--billing-mode",
         choices=BILLING_MODES,
         help="the billing mode Checkout gives subscriptions (default: Stripe's, flexible)",

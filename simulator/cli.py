@@ -44,6 +44,7 @@ def config_from(args: argparse.Namespace, settings: EnvironmentSecrets) -> Simul
         users=args.users,
         chaos=args.chaos,
         webhooks_after_return=args.webhooks_after_return,
+        past_due_grace=args.past_due_grace,
         targets=tuple(args.target or ()),
         webhook_secret=args.webhook_secret or settings.webhook_secret,
         jwt_secret=args.jwt_secret or settings.jwt_secret,

@@ -15,6 +15,7 @@ from typing import Any
 from simulator.app_users import AppUser
 from simulator.naming import Roles
 from simulator.stripe_side.catalog import CARDS, CatalogPrice
+from simulator.stripe_side.checkout_ui import CheckoutUi
 from simulator.stripe_side.clock import DAY
 from simulator.stripe_side.customer import StripeCustomer
 from simulator.stripe_side.pages import CheckoutPage, PortalVisit
@@ -256,8 +257,7 @@ async def _checkout(
         entry,
         quantity=quantity,
         trial_days=trial_days,
-        success_url=SUCCESS_URL,
-        cancel_url=CANCEL_URL,
+        ui=CheckoutUi(success_url=SUCCESS_URL, cancel_url=CANCEL_URL),
     )
 
 

@@ -84,6 +84,7 @@ class Report:
     concurrency: int
     billing_mode: BillingMode = DEFAULT_BILLING_MODE
     webhooks_after_return: bool = False
+    past_due_grace: bool = False
     journeys: list[JourneyResult] = field(default_factory=list)
     setup_failure: str | None = None
     wall_seconds: float = 0.0
@@ -115,6 +116,7 @@ class Report:
             "chaos": self.chaos,
             "billing_mode": self.billing_mode,
             "webhooks_after_return": self.webhooks_after_return,
+            "past_due_grace": self.past_due_grace,
             "scenarios": self.scenarios,
             "users": self.users,
             "concurrency": self.concurrency,

@@ -25,11 +25,13 @@ from simulator.harness import Target, in_process_service
 from simulator.journey import Journey, StepFailed
 from simulator.naming import Roles
 from simulator.report import JourneyResult, Report, StepResult
-from simulator.scenarios import SCENARIOS, Scenario, Step
+from simulator.scenarios import PAST_DUE_GRACE_DAYS, SCENARIOS, Scenario, Step
+from simulator.simulated_time import moment_header
 from simulator.stripe_side.api import StripeApi, StripeRequestRejected
 from simulator.stripe_side.api_recorder import recording
 from simulator.stripe_side.api_versions import BASIL, well_formed
 from simulator.stripe_side.checkout_line_items import CheckoutLineItems
+from simulator.stripe_side.clock import SimClock
 from simulator.stripe_side.completed_checkouts import CompletedCheckouts
 from simulator.stripe_side.portal_configurations import PortalConfigurations, PortalRefused
 from simulator.stripe_side.settings import BillingSettings
@@ -61,6 +63,10 @@ class SimulationConfig:
     as a right app shows one cancellation the same whichever fields Stripe set. `namespace`
     keeps the ids of one run apart from another's in a shared database; it never reaches the
     report.
+
+    `past_due_grace` gives the in-process service a past-due grace of PAST_DUE_GRACE_DAYS, and
+    the steps that fall within it expect the subscriber still in (`Step.expect_within_grace`);
+    without it the service has none.
     """
 
     scenarios: tuple[str, ...] = tuple(SCENARIOS)
@@ -85,6 +91,7 @@ class SimulationConfig:
     # confirms the session on the success page (confirmCheckout), which must show the step's
     # state at once; the webhooks follow.
     webhooks_after_return: bool = False
+    past_due_grace: bool = False
 
     def __post_init__(self) -> None:
         unknown = [name for name in self.scenarios if name not in SCENARIOS]
@@ -102,6 +109,11 @@ class SimulationConfig:
             raise ValueError(
                 "--webhooks-after-return needs the in-process service: only its Stripe answers "
                 "for a journey's own Checkout Sessions"
+            )
+        if self.past_due_grace and self.targets:
+            raise ValueError(
+                "--past-due-grace needs the in-process service: only its time of day follows "
+                "each journey's simulated clock"
             )
         if self.targets and not (self.webhook_secret and self.jwt_secret):
             raise ValueError("--target needs the webhook secret and the JWT secret of that service")
@@ -124,6 +136,7 @@ async def run_simulation(config: SimulationConfig, on_journey: JourneyDone | Non
         chaos=config.chaos,
         billing_mode=config.billing_mode,
         webhooks_after_return=config.webhooks_after_return,
+        past_due_grace=config.past_due_grace,
         scenarios=list(config.scenarios),
         users=config.user_count,
         concurrency=config.concurrency,
@@ -140,7 +153,7 @@ async def run_simulation(config: SimulationConfig, on_journey: JourneyDone | Non
             async with gate:
                 scenario = SCENARIOS[config.scenarios[(index - 1) % len(config.scenarios)]]
                 journey = stage.journey(index, block_id, scenario.stripe_settings)
-                result = await run_journey(journey, scenario)
+                result = await run_journey(journey, scenario, past_due_grace=config.past_due_grace)
             if on_journey is not None:
                 on_journey(result)
             return result
@@ -168,15 +181,23 @@ class Stage:
     http: httpx.AsyncClient
 
     def _graphql(
-        self, subject: str, *, email: str | None = None, admin: bool = False
+        self,
+        subject: str,
+        *,
+        email: str | None = None,
+        admin: bool = False,
+        clock: SimClock | None = None,
     ) -> GraphQLClient:
+        """The caller's client; with `clock`, each request names the moment it reads then."""
         target = self.target
         minter = TokenMinter(target.jwt_secret, target.jwt_audience, target.jwt_issuer)
         token = minter.mint(subject, email=email, admin=admin)
-        return GraphQLClient(self.http, f"{target.base_url}/graphql", token)
+        situation = (lambda: moment_header(clock)) if clock is not None else None
+        return GraphQLClient(self.http, f"{target.base_url}/graphql", token, situation=situation)
 
-    def user(self, user_id: str, email: str) -> AppUser:
-        return AppUser(self._graphql(user_id, email=email))
+    def user(self, user_id: str, email: str, clock: SimClock) -> AppUser:
+        """A journey's user, asking the service at the moments of the journey's `clock`."""
+        return AppUser(self._graphql(user_id, email=email, clock=clock))
 
     def admin(self) -> AppAdmin:
         return AppAdmin(self._graphql(f"sim-{self.namespace}-admin", admin=True))
@@ -208,14 +229,15 @@ class Stage:
         seeded = random.Random(f"{self.config.seed}/{index}")  # noqa: S311 - reproducible
         user_id = f"sim-{self.namespace}-{index}"
         email = f"customer{index}@simulated.example"
+        stripe_customer = self.side.customer_for(
+            role, Roles(), Chaos(seeded if self.config.chaos else None), settings
+        )
         return Journey(
             role=role,
             user_id=user_id,
             email=email,
-            user=self.user(user_id, email),
-            stripe_customer=self.side.customer_for(
-                role, Roles(), Chaos(seeded if self.config.chaos else None), settings
-            ),
+            user=self.user(user_id, email, stripe_customer.clock),
+            stripe_customer=stripe_customer,
             catalog=self.side.catalog,
             block_id=block_id,
             redirect_url=self.config.redirect_url,
@@ -246,7 +268,10 @@ async def _stage(config: SimulationConfig) -> AsyncIterator[Stage]:
             )
             target = await stack.enter_async_context(
                 in_process_service(
-                    stripe_url, config.database_url, manage_database=config.manage_database
+                    stripe_url,
+                    config.database_url,
+                    manage_database=config.manage_database,
+                    past_due_grace_days=PAST_DUE_GRACE_DAYS if config.past_due_grace else 0,
                 )
             )
         else:
@@ -283,12 +308,15 @@ async def _stage(config: SimulationConfig) -> AsyncIterator[Stage]:
         yield Stage(config, namespace, target, side, http)
 
 
-async def run_journey(journey: Journey, scenario: Scenario) -> JourneyResult:
-    """Run the steps in order; the first failed step ends the journey (the rest are not run)."""
+async def run_journey(
+    journey: Journey, scenario: Scenario, *, past_due_grace: bool = False
+) -> JourneyResult:
+    """Run the steps in order; the first failed step ends the journey (the rest are not run).
+    With `past_due_grace` the service gives past-due subscriptions the simulator's grace."""
     result = JourneyResult(customer=journey.role, scenario=scenario.name)
     started = time.perf_counter()
     for position, step in enumerate(scenario.steps):
-        outcome = await _run_step(journey, step)
+        outcome = await _run_step(journey, step, step.expected(past_due_grace=past_due_grace))
         result.steps.append(outcome)
         if not outcome.passed:
             result.not_run = [later.description for later in scenario.steps[position + 1 :]]
@@ -297,7 +325,7 @@ async def run_journey(journey: Journey, scenario: Scenario) -> JourneyResult:
     return result
 
 
-async def _run_step(journey: Journey, step: Step) -> StepResult:
+async def _run_step(journey: Journey, step: Step, expected: State) -> StepResult:
     started = time.perf_counter()
     failures: list[str] = []
     try:
@@ -308,15 +336,15 @@ async def _run_step(journey: Journey, step: Step) -> StepResult:
     deliveries = journey.stripe_customer.log.take()
     failures += deliveries.problems
     if not failures and success_page is not None:
-        failures += _success_page_failures(journey, success_page, step.expect)
+        failures += _success_page_failures(journey, success_page, expected)
     if not failures:
         try:
-            failures += differences(step.expect, _observe(journey, await journey.user.viewer()))
+            failures += differences(expected, _observe(journey, await journey.user.viewer()))
         except EXPECTED_FAILURES as error:
             failures.append(f"reading viewer: {error}")
     return StepResult(
         description=step.description,
-        expected=step.expect.as_dict(),
+        expected=expected.as_dict(),
         deliveries=deliveries,
         failures=[journey.roles.describe(failure) for failure in failures],
         duration_ms=round((time.perf_counter() - started) * 1000, 1),

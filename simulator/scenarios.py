@@ -4,6 +4,10 @@ the app must show them (read back through GraphQL) once Stripe's webhooks have a
 To write a new one: add a `Scenario` of `Step(description, verb, expected State)` to SCENARIOS,
 building each expected state from the previous one with `.but(...)`. Verbs live in
 simulator.journey; days count from the journey's start on the simulated clock.
+
+A run plays the scripts with the service's past-due grace off, or on for PAST_DUE_GRACE_DAYS
+(`SimulationConfig.past_due_grace`): a step within that long of the first failed payment of a
+past-due subscription says what it shows then in `expect_within_grace`.
 """
 
 from __future__ import annotations
@@ -40,12 +44,24 @@ from simulator.stripe_side.settings import (
     MissingPaymentMethod,
 )
 
+# The past-due grace a run may give the service: shorter than the 3 days to the first retry of
+# a declined renewal, so a dunning journey is seen inside the grace and after it.
+PAST_DUE_GRACE_DAYS = 2
+
 
 @dataclass(frozen=True, slots=True)
 class Step:
     description: str
     action: Action
     expect: State
+    # What the step shows instead when the service gives past-due subscriptions their grace and
+    # the step falls within it; None when the grace changes nothing here.
+    expect_within_grace: State | None = None
+
+    def expected(self, *, past_due_grace: bool) -> State:
+        if past_due_grace and self.expect_within_grace is not None:
+            return self.expect_within_grace
+        return self.expect
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,9 +81,9 @@ BASIC, PRO, SETUP = OFFERS["basic"], OFFERS["pro"], OFFERS["setup"]
 VISA, MASTERCARD = CARDS["visa"], CARDS["mastercard"]
 
 # What the viewer's purchases open to them: the access groups the admin saved (simulator.access;
-# PAST_DUE_GRACE_DAYS is 0, so a past-due subscription counts for nothing), and the Stripe
-# features Basic (reports) and Pro (reports, priority support) entitle them to, which Stripe
-# keeps until a subscription ends.
+# a past-due subscription counts for nothing, but within the service's grace when it has one),
+# and the Stripe features Basic (reports) and Pro (reports, priority support) entitle them to,
+# which Stripe keeps until a subscription ends.
 NOTHING_BOUGHT = {"access_groups": ("visitors",), "entitlements": ()}
 BASIC_ACCESS = {"access_groups": ("subscribers",), "entitlements": ("reports",)}
 PRO_ACCESS = {
@@ -96,11 +112,19 @@ past_due = on_basic.but(
     invoices=(invoice("open", 900), *on_basic.invoices),
     access_groups=LAPSED,
 )
+# Within the grace a past-due subscription still counts: active, and in its plan's groups.
+past_due_within_grace = past_due.but(active=True, access_groups=BASIC_ACCESS["access_groups"])
 trialing = subscribed(PRO, VISA, trial_days=14).but(**PRO_ACCESS)
 # A renewal's draft invoice is not the customer's to see: only the finalized one is listed.
 renewing_on_draft = on_basic.but(period_end_day=60)
 renewed = on_basic.but(period_end_day=60, invoices=(invoice("paid", 900), *on_basic.invoices))
 trialing_without_card = trialing.but(card=None, subscription_card=None)
+# The trial's first invoice could not be paid: still Pro's access within the grace.
+past_due_after_trial = trialing_without_card.but(
+    status="PAST_DUE",
+    period_end_day=44,
+    invoices=(invoice("open", 2900), *trialing_without_card.invoices),
+)
 
 setup_bought = State(
     invoices=(invoice("paid", SETUP.unit_amount, SETUP.currency),), access_groups=SETUP_BOUGHT
@@ -114,7 +138,12 @@ on_pro_after_setup = subscribed(PRO, VISA).but(
 # The opening of every dunning journey: a Basic subscriber whose first renewal is declined.
 declined_at_renewal = (
     Step("subscribes to Basic with a Visa card", subscribe("basic"), on_basic),
-    Step("has the renewal charge declined", card_declined_at_renewal, past_due),
+    Step(
+        "has the renewal charge declined",
+        card_declined_at_renewal,
+        past_due,
+        past_due_within_grace,
+    ),
 )
 
 
@@ -228,12 +257,13 @@ SCENARIOS: dict[str, Scenario] = {
             "The renewal charge is declined, then the customer adds a new default card in the "
             "portal, which leaves the open invoice to its next retry.",
             (
-                Step("subscribes to Basic with a Visa card", subscribe("basic"), on_basic),
-                Step("has the renewal charge declined", card_declined_at_renewal, past_due),
+                *declined_at_renewal,
                 Step(
+                    # A day after the declined charge: within the grace.
                     "makes a Mastercard the default card in the portal",
                     update_card_in_portal("mastercard"),
                     past_due.but(card=MASTERCARD.label),
+                    past_due_within_grace.but(card=MASTERCARD.label),
                 ),
             ),
         ),
@@ -283,7 +313,10 @@ SCENARIOS: dict[str, Scenario] = {
             (
                 *declined_at_renewal,
                 Step(
-                    "has the first retry declined three days later", payment_retry_fails, past_due
+                    # Three days after the first failed payment: past the grace.
+                    "has the first retry declined three days later",
+                    payment_retry_fails,
+                    past_due,
                 ),
                 Step(
                     "has the last retries declined, and is canceled",
@@ -311,6 +344,24 @@ SCENARIOS: dict[str, Scenario] = {
                 ),
             ),
             BillingSettings(after_final_retry="unpaid"),
+        ),
+        Scenario(
+            "past_due_grace_runs_out",
+            "The renewal is declined; with the service's past-due grace the subscriber keeps "
+            "access for its two days, and loses it once they are over, with nothing happening "
+            "in Stripe.",
+            (
+                *declined_at_renewal,
+                Step(
+                    "a day later, is still within the grace",
+                    days_pass(1),
+                    past_due,
+                    past_due_within_grace,
+                ),
+                Step(
+                    "two days after the declined charge, the grace is over", days_pass(1), past_due
+                ),
+            ),
         ),
         Scenario(
             "trial_without_card_pauses",
@@ -347,13 +398,8 @@ SCENARIOS: dict[str, Scenario] = {
                 Step(
                     "reaches the end of the trial without a card",
                     trial_ends,
-                    trialing_without_card.but(
-                        status="PAST_DUE",
-                        active=False,
-                        access_groups=LAPSED,
-                        period_end_day=44,
-                        invoices=(invoice("open", 2900), *trialing_without_card.invoices),
-                    ),
+                    past_due_after_trial.but(active=False, access_groups=LAPSED),
+                    past_due_after_trial,
                 ),
             ),
         ),

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import get_args
 
 from simulator.local_stripe.calls import ApiRefusal
-from simulator.local_stripe.sessions import RedirectOnCompletion, UiMode
+from simulator.stripe_side.checkout_ui import RedirectOnCompletion, UiMode
 
 UI_MODES: tuple[UiMode, ...] = get_args(UiMode)
 REDIRECTS: tuple[RedirectOnCompletion, ...] = get_args(RedirectOnCompletion)

@@ -28,11 +28,10 @@ from simulator.local_stripe.sessions import (
     CHECKOUT_LIFETIME_SECONDS,
     CheckoutSession,
     PortalSession,
-    RedirectOnCompletion,
-    UiMode,
 )
 from simulator.naming import Roles, mint_id
 from simulator.stripe_side.catalog import CatalogPrice
+from simulator.stripe_side.checkout_ui import RedirectOnCompletion, UiMode
 from simulator.stripe_side.customer import StripeCustomer
 from simulator.stripe_side.pages import CheckoutPage, PortalVisit
 from simulator.stripe_side.portal_configurations import PortalConfiguration, PortalRefused
@@ -390,8 +389,7 @@ class LocalStripe:
             session.price,
             quantity=session.quantity,
             trial_days=session.trial_days,
-            success_url=session.success_url or "",
-            cancel_url=session.cancel_url or "",
+            ui=session.ui,
         )
 
     def _completed(self, session: CheckoutSession, customer: StripeCustomer) -> None:

@@ -1,9 +1,10 @@
 """The local account's objects as the API answers with them: in the caller's API version,
 expanded where the caller asked (`expand[]`), paged as Stripe pages lists.
 
-Customers, subscriptions, invoices, cards, payments, products and prices are the Stripe side's
-own renderings (objects.py), the same the webhooks carry; Checkout and portal sessions and
-portal configurations, which no event of the journeys carries whole, are rendered here.
+Customers, subscriptions, invoices, cards, payments, products, prices and Checkout Sessions are
+the Stripe side's own renderings (objects.py), the same the webhooks carry (a Checkout Session
+with what only the API shows added here); portal sessions and portal configurations, which no
+event of the journeys carries, are rendered here.
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from simulator.local_stripe.configurations import ConfigurationRecord
 from simulator.local_stripe.local import LocalStripe
-from simulator.local_stripe.sessions import CheckoutSession, PortalSession, UiMode
+from simulator.local_stripe.sessions import CheckoutSession, PortalSession
 from simulator.naming import mint_id
 from simulator.stripe_side import objects
-from simulator.stripe_side.api_versions import older_than, render_in
+from simulator.stripe_side.api_versions import render_in
 from simulator.stripe_side.catalog import CatalogPrice, Feature
 from simulator.stripe_side.entitlements import entitled_features
 from simulator.stripe_side.expansion import expand_ids
@@ -24,9 +25,6 @@ from simulator.stripe_side.objects import StripeObject
 from simulator.stripe_side.portal_configurations import PortalConfiguration
 from simulator.stripe_side.state import CustomerState, PaymentState
 
-# Checkout's UI modes were renamed in this version; older versions name them as before.
-UI_MODES_RENAMED = "2026-03-25.dahlia"
-UI_MODES_BEFORE: dict[UiMode, str] = {"hosted_page": "hosted", "embedded_page": "embedded"}
 DEFAULT_PAGE_SIZE = 10
 MAX_PAGE_SIZE = 100
 _PRODUCTS = re.compile(
@@ -137,7 +135,8 @@ class Renderer:
 
     def checkout_session_of(self, session: CheckoutSession) -> StripeObject:
         """The session as the API shows it: the event's rendering, and what only the API
-        shows (its page's URL while it is open, how it collects payment)."""
+        shows (its page's URL while it is open, how it collects payment), in the request's
+        API version."""
         graph = self.local.customer(session.customer_id)
         assert graph is not None
         rendered = objects.checkout_session(
@@ -147,41 +146,30 @@ class Renderer:
             quantity=session.quantity,
             created=session.created,
             status=session.status,
-            success_url=session.success_url or "",
-            cancel_url=session.cancel_url or "",
+            ui=session.ui,
             subscription_id=session.subscription_id,
             payment_intent_id=session.payment_intent_id,
             invoice_id=session.invoice_id,
         )
         complete = session.status == "complete"
         hosted_page_open = not session.embedded and session.status == "open"
-        return {
-            **rendered,
-            "allow_promotion_codes": session.allow_promotion_codes,
-            "amount_total": session.amount_total,
-            "cancel_url": session.cancel_url,
-            "client_reference_id": session.client_reference_id,
-            # BEHAVIOUR: local.embedded-session
-            "client_secret": session.client_secret,
-            "customer_details": {"email": graph.email or None} if complete else None,
-            "expires_at": session.expires_at,
-            "metadata": dict(session.metadata or {}),
-            "payment_method_collection": session.payment_method_collection,
-            "payment_method_types": ["card"],
-            "redirect_on_completion": session.redirect_on_completion if session.embedded else None,
-            "return_url": session.return_url,
-            "success_url": session.success_url,
-            "total_details": {"amount_discount": 0, "amount_shipping": 0, "amount_tax": 0},
-            "ui_mode": self.ui_mode(session.ui_mode),
-            # BEHAVIOUR: local.hosted-urls (present while the session is open; an embedded
-            # session has no page of its own)
-            "url": f"{self.base_url}/checkout/{session.id}" if hosted_page_open else None,
-        }
-
-    def ui_mode(self, mode: UiMode) -> str:
-        """A UI mode by the name this request's API version gives it."""
-        # BEHAVIOUR: local.embedded-session (the names before 2026-03-25)
-        return UI_MODES_BEFORE[mode] if older_than(self.version, UI_MODES_RENAMED) else mode
+        return self.shape(
+            {
+                **rendered,
+                "allow_promotion_codes": session.allow_promotion_codes,
+                "amount_total": session.amount_total,
+                "client_reference_id": session.client_reference_id,
+                "customer_details": {"email": graph.email or None} if complete else None,
+                "expires_at": session.expires_at,
+                "metadata": dict(session.metadata or {}),
+                "payment_method_collection": session.payment_method_collection,
+                "payment_method_types": ["card"],
+                "total_details": {"amount_discount": 0, "amount_shipping": 0, "amount_tax": 0},
+                # BEHAVIOUR: local.hosted-urls (present while the session is open; an embedded
+                # session has no page of its own)
+                "url": f"{self.base_url}/checkout/{session.id}" if hosted_page_open else None,
+            }
+        )
 
     def line_items(self, session: CheckoutSession) -> StripeObject:
         """A Checkout Session's line items: its one price and quantity."""

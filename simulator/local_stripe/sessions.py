@@ -11,14 +11,10 @@ from dataclasses import dataclass
 from typing import Literal
 
 from simulator.stripe_side.catalog import CatalogPrice
+from simulator.stripe_side.checkout_ui import CheckoutUi, RedirectOnCompletion, UiMode
 from simulator.stripe_side.settings import MissingPaymentMethod
 
 CheckoutStatus = Literal["open", "complete", "expired"]
-# Where the form shows: Stripe's own page, or a frame in the app's page (Stripe.js).
-UiMode = Literal["hosted_page", "embedded_page"]
-# When an embedded session sends the browser to its return URL once complete.
-RedirectOnCompletion = Literal["always", "if_required", "never"]
-SESSION_ID_PLACEHOLDER = "{CHECKOUT_SESSION_ID}"
 # How long a Checkout Session stays open unless told otherwise (Stripe's default: 24 hours).
 CHECKOUT_LIFETIME_SECONDS = 86_400
 
@@ -56,21 +52,24 @@ class CheckoutSession:
     client_secret: str | None = None
 
     @property
+    def ui(self) -> CheckoutUi:
+        return CheckoutUi(
+            mode=self.ui_mode,
+            success_url=self.success_url,
+            cancel_url=self.cancel_url,
+            return_url=self.return_url,
+            redirect_on_completion=self.redirect_on_completion,
+            client_secret=self.client_secret,
+        )
+
+    @property
     def embedded(self) -> bool:
-        return self.ui_mode == "embedded_page"
+        return self.ui.embedded
 
     @property
     def landing_url(self) -> str | None:
-        """Where Checkout sends the browser once the session is complete, with the session's id
-        in place of the placeholder: a hosted session's success URL; an embedded session's
-        return URL when it always redirects (a card payment needs no redirect, so with
-        `if_required` the app's page stays, as with `never`)."""
-        # BEHAVIOUR: local.embedded-return
-        if self.embedded:
-            target = self.return_url if self.redirect_on_completion == "always" else None
-        else:
-            target = self.success_url
-        return target.replace(SESSION_ID_PLACEHOLDER, self.id) if target else None
+        """Where Checkout sends the browser once the session is complete (`CheckoutUi.landing`)."""
+        return self.ui.landing(self.id)
 
     @property
     def mode(self) -> str:

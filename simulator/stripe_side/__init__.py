@@ -10,7 +10,7 @@ by stripe-mock and reaches the service only as signed webhooks.
     customer = side.customer_for("customer 1", Roles(), Chaos(None))
     await customer.customer_created(customer_id, user_id, email)  # the service made it
     page = await customer.open_checkout(session_id, side.catalog["basic"], quantity=1,
-                                        trial_days=None, success_url=..., cancel_url=...)
+                                        trial_days=None, ui=CheckoutUi(success_url=...))
     await page.complete(CARDS["visa"])                  # or: await page.abandon()
     visit = await customer.open_portal(portal_session_id, return_url)
     await visit.cancel(at_period_end=True)              # renew(), switch_plan(), update_card()

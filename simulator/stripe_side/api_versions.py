@@ -19,6 +19,9 @@ StripeObject = dict[str, Any]
 BILLING_MODE_OBJECT = "2025-06-30.basil"
 # Item periods, `parent` on invoicing objects, `pricing` on their lines, invoice payments.
 BASIL = "2025-03-31.basil"
+# Checkout's UI modes were renamed in this version; older versions name them as before.
+UI_MODES_RENAMED = "2026-03-25.dahlia"
+UI_MODES_BEFORE = {"hosted_page": "hosted", "embedded_page": "embedded"}
 
 
 # A date and a release name, as Stripe writes them (`2025-03-31.basil`).
@@ -39,6 +42,8 @@ def render_in(
     """`data_object` and its `previous_attributes` as an endpoint on `version` receives them."""
     # BEHAVIOUR: webhook.api-version
     kind = data_object.get("object")
+    if kind == "checkout.session" and older_than(version, UI_MODES_RENAMED):
+        return _checkout_session_before_dahlia(data_object), previous
     if not older_than(version, BILLING_MODE_OBJECT) or kind not in _BEFORE_BASIL:
         return data_object, previous
     rendered, earlier = copy.deepcopy(data_object), copy.deepcopy(previous)
@@ -47,6 +52,13 @@ def render_in(
     if older_than(version, BASIL):
         rendered, earlier = _BEFORE_BASIL[kind](rendered, earlier)
     return rendered, earlier
+
+
+def _checkout_session_before_dahlia(session: StripeObject) -> StripeObject:
+    """The UI modes by their old names."""
+    # BEHAVIOUR: local.embedded-session (the names before 2026-03-25)
+    mode = session.get("ui_mode")
+    return {**session, "ui_mode": UI_MODES_BEFORE.get(mode, mode)} if mode else session
 
 
 def _subscription(

@@ -17,6 +17,7 @@ from simulator.stripe_side.billing import BillingEngine
 from simulator.stripe_side.cancellation import Cancellations
 from simulator.stripe_side.catalog import CatalogPrice
 from simulator.stripe_side.checkout_line_items import CheckoutLineItems
+from simulator.stripe_side.checkout_ui import CheckoutUi
 from simulator.stripe_side.clock import SimClock
 from simulator.stripe_side.completed_checkouts import CompletedCheckouts
 from simulator.stripe_side.context import CustomerContext
@@ -149,8 +150,7 @@ class StripeCustomer:
         *,
         quantity: int,
         trial_days: int | None,
-        success_url: str,
-        cancel_url: str,
+        ui: CheckoutUi,
     ) -> CheckoutPage:
         self._ids.name(session_id, "checkout session")
         await self._api.call(
@@ -166,8 +166,7 @@ class StripeCustomer:
             entry,
             quantity,
             trial_days,
-            success_url,
-            cancel_url,
+            ui,
             self.billing_mode,
             self._line_items,
             self._completed_checkouts,

@@ -10,6 +10,7 @@ from typing import Any
 
 from simulator.naming import mint_id
 from simulator.stripe_side.catalog import CatalogPrice, Feature
+from simulator.stripe_side.checkout_ui import CheckoutUi
 from simulator.stripe_side.state import (
     CustomerState,
     InvoiceItemState,
@@ -413,19 +414,19 @@ def checkout_session(
     quantity: int,
     created: int,
     status: str,
-    success_url: str,
-    cancel_url: str,
+    ui: CheckoutUi,
     subscription_id: str | None = None,
     payment_intent_id: str | None = None,
     invoice_id: str | None = None,
 ) -> StripeObject:
+    """The session as the events carry it, and as the API answers for it (which adds only
+    what no event of the journeys needs: simulator.local_stripe.render)."""
     complete = status == "complete"
     return {
         "id": session_id,
         "object": "checkout.session",
         "amount_subtotal": entry.unit_amount * quantity,
         "amount_total": entry.unit_amount * quantity,
-        "cancel_url": cancel_url,
         "client_reference_id": owner.user_id,
         "created": created,
         "currency": entry.currency,
@@ -440,8 +441,8 @@ def checkout_session(
         "payment_status": "paid" if complete else "unpaid",
         "status": status,
         "subscription": subscription_id,
-        "success_url": success_url,
         "url": None,
+        **ui.session_fields(),
     }
 
 

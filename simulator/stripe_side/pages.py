@@ -15,6 +15,7 @@ from simulator.stripe_side.billing import BillingEngine
 from simulator.stripe_side.cancellation import Cancellations
 from simulator.stripe_side.catalog import Card, CatalogPrice
 from simulator.stripe_side.checkout_line_items import CheckoutLineItems
+from simulator.stripe_side.checkout_ui import CheckoutUi
 from simulator.stripe_side.completed_checkouts import CompletedCheckouts
 from simulator.stripe_side.context import CustomerContext
 from simulator.stripe_side.portal_configurations import ACCOUNT_DEFAULT, PortalConfiguration
@@ -24,7 +25,8 @@ from simulator.stripe_side.wallet import Wallet
 
 @dataclass(frozen=True)
 class CheckoutPage:
-    """Stripe's hosted Checkout page for one session: the customer pays, or walks away."""
+    """Checkout for one session, on Stripe's page or embedded in the app's (`ui`): the customer
+    pays, or walks away."""
 
     context: CustomerContext
     wallet: Wallet
@@ -33,8 +35,7 @@ class CheckoutPage:
     entry: CatalogPrice
     quantity: int
     trial_days: int | None
-    success_url: str
-    cancel_url: str
+    ui: CheckoutUi
     billing_mode: BillingMode
     # What the account's sessions sold, for the line-items request (checkout_line_items.py).
     line_items: CheckoutLineItems = field(default_factory=CheckoutLineItems)
@@ -50,13 +51,13 @@ class CheckoutPage:
             quantity=self.quantity,
             created=self.context.clock.now,
             status=status,
-            success_url=self.success_url,
-            cancel_url=self.cancel_url,
+            ui=self.ui,
             **links,
         )
 
     async def complete(self, card: Card) -> str:
-        """Pay with `card`; returns where Stripe redirects the browser (the success URL)."""
+        """Pay with `card`; returns where Stripe redirects the browser (the success URL; "" when
+        an embedded page stays)."""
         # BEHAVIOUR: checkout.redirect-after-webhook (the URL comes back after the flush)
         item = objects.checkout_line_item(self.session_id, self.entry, self.quantity)
         self.line_items.record(self.session_id, [item])
@@ -69,7 +70,8 @@ class CheckoutPage:
     async def start_trial_without_card(self, missing_payment_method: MissingPaymentMethod) -> str:
         """Start the trial without typing a card, as Checkout allows for a session created with
         `payment_method_collection: "if_required"` and a trial; `missing_payment_method` is the
-        session's `subscription_data.trial_settings.end_behavior`. Returns the success URL."""
+        session's `subscription_data.trial_settings.end_behavior`. Returns where Stripe
+        redirects the browser, as `complete` does."""
         # BEHAVIOUR: checkout.subscription.trial-without-card
         if not (self.entry.recurring and self.trial_days):
             raise RuntimeError("Checkout asks for a card unless a subscription starts on trial")
@@ -77,10 +79,11 @@ class CheckoutPage:
         return self._landing()
 
     def _landing(self) -> str:
-        return self.success_url.replace("{CHECKOUT_SESSION_ID}", self.session_id)
+        return self.ui.landing(self.session_id) or ""
 
     async def abandon(self) -> str:
-        """The customer leaves; the session expires. Returns the cancel URL they went back to."""
+        """The customer leaves; the session expires. Returns the cancel URL they went back to
+        ("" for an embedded session, which has none)."""
         # BEHAVIOUR: checkout.expired
         await self.context.api.call(
             "expire the checkout session",
@@ -88,7 +91,7 @@ class CheckoutPage:
         )
         self.context.outbox.emit("checkout.session.expired", self._session("expired"))
         await self.context.outbox.flush()
-        return self.cancel_url
+        return self.ui.cancel_url or ""
 
     async def _subscribe(
         self, card: Card | None, missing_payment_method: MissingPaymentMethod = "create_invoice"

@@ -8,6 +8,7 @@ sentence in the simulator's report.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import httpx
@@ -44,14 +45,21 @@ def error_codes(body: dict[str, Any]) -> list[str | None]:
 
 
 class GraphQLClient:
-    """POSTs to the service's GraphQL endpoint as one caller (with their bearer token, if any)."""
+    """POSTs to the service's GraphQL endpoint as one caller (with their bearer token, if any);
+    `situation` adds the headers that describe the caller at the moment of each request."""
 
     def __init__(
-        self, http: httpx.AsyncClient, url: str = GRAPHQL_PATH, token: str | None = None
+        self,
+        http: httpx.AsyncClient,
+        url: str = GRAPHQL_PATH,
+        token: str | None = None,
+        *,
+        situation: Callable[[], Mapping[str, str]] | None = None,
     ) -> None:
         self._http = http
         self._url = url
         self._headers = bearer_headers(token)
+        self._situation = situation
 
     async def post(
         self,
@@ -63,7 +71,10 @@ class GraphQLClient:
         """The HTTP answer whatever it says (tests read errors from it)."""
         payload = graphql_payload(document, variables, operation)
         try:
-            return await self._http.post(self._url, json=payload, headers=self._headers)
+            headers = self._headers
+            if self._situation is not None:
+                headers = {**headers, **self._situation()}
+            return await self._http.post(self._url, json=payload, headers=headers)
         except httpx.RequestError as error:
             raise ServiceUnreachable(
                 f"{operation or 'GraphQL'}: {no_answer(error)}, expected a GraphQL answer"

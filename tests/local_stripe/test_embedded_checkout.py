@@ -196,6 +196,66 @@ async def test_stripe_mock_still_validates_first_so_the_old_mode_name_is_refused
     assert pages.local.checkout_sessions() == []
 
 
+# -- the events -----------------------------------------------------------------------------
+
+# What a session says of its UI, the same in its events as in the API's answers.
+UI_FIELDS = (
+    "ui_mode",
+    "return_url",
+    "redirect_on_completion",
+    "client_secret",
+    "success_url",
+    "cancel_url",
+)
+
+
+def completed_session(events: list[Any]) -> dict[str, Any]:
+    [event] = [event for event in events if event["type"] == "checkout.session.completed"]
+    session: dict[str, Any] = event["data"]["object"]
+    return session
+
+
+async def test_the_completed_event_of_an_embedded_session_says_it_was_embedded(pages: PagesStand):
+    created = await embedded(pages)
+    pages.take_events()
+
+    await pay_in_frame(pages, created["client_secret"], SUCCESS_CARD)
+
+    session = completed_session(pages.take_events())
+    assert session["ui_mode"] == "embedded_page"
+    assert session["return_url"] == RETURN_URL
+    assert (session["success_url"], session["cancel_url"]) == (None, None)
+
+
+async def test_the_completed_event_shows_the_session_as_the_api_does(pages: PagesStand):
+    created = await embedded(pages)
+    pages.take_events()
+    await pay_in_frame(pages, created["client_secret"], SUCCESS_CARD)
+
+    retrieved = await pages.browser.get(
+        f"/v1/checkout/sessions/{created['id']}", headers=API_HEADERS
+    )
+
+    session = completed_session(pages.take_events())
+    assert {name: session[name] for name in UI_FIELDS} == {
+        name: retrieved.json()[name] for name in UI_FIELDS
+    }
+
+
+async def test_the_completed_event_of_a_hosted_session_says_it_was_on_stripes_page(
+    pages: PagesStand,
+):
+    hosted = pages.checkout(await pages.customer())
+    pages.take_events()
+
+    await pages.pay(hosted)
+
+    session = completed_session(pages.take_events())
+    assert session["ui_mode"] == "hosted_page"
+    assert (session["success_url"], session["return_url"]) == (hosted.success_url, None)
+    assert (session["client_secret"], session["redirect_on_completion"]) == (None, None)
+
+
 # -- the embedded page ----------------------------------------------------------------------
 
 

@@ -23,11 +23,10 @@ from typing import Any
 import pytest
 
 from simulator.billing_modes import BILLING_MODES
-from simulator.runner import SimulationConfig, run_simulation
-from simulator.scenarios import SCENARIOS
+from simulator.runner import run_simulation
 from tests.mutation.catalog import MutantTargetGone, mutant, record_changes
 from tests.mutation.writes import ChangeRecorder
-from tests.simulator.scenario_matrix import JOURNEYS_PER_SCENARIO, SEEDS, cell_id
+from tests.simulator.scenario_matrix import cell_config, cell_id
 
 CELLS = [(mode, chaos) for chaos in (False, True) for mode in BILLING_MODES]
 CATALOG_OUT_OF_DATE = 3
@@ -40,13 +39,7 @@ async def play(order: dict[str, Any]) -> dict[str, Any]:
     for mode, chaos in CELLS:
         name = cell_id(mode, chaos)
         report = await run_simulation(
-            SimulationConfig(
-                users=JOURNEYS_PER_SCENARIO[chaos] * len(SCENARIOS),
-                seed=SEEDS[chaos],
-                chaos=chaos,
-                billing_mode=mode,
-                stripe_mock_url=order["stripe_mock"],
-            )
+            cell_config(mode, chaos, stripe_mock_url=order["stripe_mock"])
         )
         lines = [f"setup: {report.setup_failure}"] if report.setup_failure else []
         lines += [

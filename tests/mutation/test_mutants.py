@@ -39,6 +39,16 @@ async def test_a_scenario_catches_the_mutant(simulate, monkeypatch, mutant_id, s
     assert not report.journeys[0].passed
 
 
+async def test_the_past_due_grace_catches_a_frozen_finalization(simulate, monkeypatch):
+    """Only the grace reads when an invoice was finalized, so only a run that gives one can."""
+    mutant("freeze Invoice.finalized_at").apply(monkeypatch)
+
+    report = await simulate(scenarios=("past_due_grace_runs_out",), past_due_grace=True)
+
+    assert report.setup_failure is None
+    assert not report.journeys[0].passed
+
+
 @pytest.mark.parametrize("candidate", all_mutants(), ids=lambda candidate: candidate.id)
 def test_the_mutant_still_fits_the_code(candidate):
     with pytest.MonkeyPatch.context() as patch:

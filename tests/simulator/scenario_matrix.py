@@ -4,13 +4,16 @@ One run per cell plays all scenarios concurrently (the runner's own concurrency)
 report is kept for the session: the scenario tests and the golden-trace tests read the same
 journeys, so the matrix is played once however many tests look at it. On PostgreSQL the suite
 plays the chaos cells only: what PostgreSQL adds is concurrent writers, which chaos exercises.
+The default mode's cells give the service the simulator's past-due grace and the classic cells
+none, so every run of the matrix plays the past-due steps both ways without a cell more.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from simulator.billing_modes import BILLING_MODES, BillingMode
+from simulator.billing_modes import BILLING_MODES, DEFAULT_BILLING_MODE, BillingMode
 from simulator.report import JourneyResult, Report
 from simulator.runner import SimulationConfig, run_simulation
 from simulator.scenarios import SCENARIOS
@@ -25,6 +28,18 @@ SEEDS = {False: 1, True: 2}
 
 def cell_id(mode: BillingMode, chaos: bool) -> str:
     return f"{mode}-{'chaos' if chaos else 'orderly'}"
+
+
+def cell_config(mode: BillingMode, chaos: bool, **stage: Any) -> SimulationConfig:
+    """The run of one cell: every scenario, on the `stage` given (stripe-mock, database)."""
+    return SimulationConfig(
+        users=JOURNEYS_PER_SCENARIO[chaos] * len(SCENARIOS),
+        seed=SEEDS[chaos],
+        chaos=chaos,
+        billing_mode=mode,
+        past_due_grace=mode == DEFAULT_BILLING_MODE,
+        **stage,
+    )
 
 
 @dataclass
@@ -47,11 +62,9 @@ class ScenarioMatrix:
 
     async def play_again(self, mode: BillingMode, chaos: bool) -> Report:
         """A fresh run of the cell (same seed, new ids), not kept."""
-        config = SimulationConfig(
-            users=JOURNEYS_PER_SCENARIO[chaos] * len(SCENARIOS),
-            seed=SEEDS[chaos],
-            chaos=chaos,
-            billing_mode=mode,
+        config = cell_config(
+            mode,
+            chaos,
             stripe_mock_url=self.stripe_mock_url,
             database_url=self.database_url,
             manage_database=False,

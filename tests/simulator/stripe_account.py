@@ -29,6 +29,7 @@ from simulator.stripe_side import (
     WebhookEndpoint,
 )
 from simulator.stripe_side.checkout_line_items import CheckoutLineItems
+from simulator.stripe_side.checkout_ui import CheckoutUi
 from simulator.stripe_side.clock import SimClock
 from simulator.stripe_side.portal_configurations import PortalConfigurations, ProrationBehavior
 from simulator.stripe_side.settings import (
@@ -141,8 +142,7 @@ class Account:
             self.catalog[price],
             quantity=1,
             trial_days=trial_days,
-            success_url=SUCCESS_URL,
-            cancel_url=CANCEL_URL,
+            ui=CheckoutUi(success_url=SUCCESS_URL, cancel_url=CANCEL_URL),
         )
 
 

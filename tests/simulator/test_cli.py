@@ -45,6 +45,11 @@ def test_an_unknown_billing_mode_is_a_usage_error(capsys):
     assert "invalid choice: 'hybrid'" in capsys.readouterr().err
 
 
+def test_the_service_has_no_past_due_grace_unless_told_otherwise():
+    assert not _config().past_due_grace
+    assert _config("--past-due-grace").past_due_grace
+
+
 def test_events_are_rendered_in_the_sdks_api_version_unless_told_otherwise():
     assert _config().api_version is None
     assert _config("--api-version", "2025-02-24.acacia").api_version == "2025-02-24.acacia"

@@ -15,6 +15,7 @@ from simulator.stripe_side.webhooks import Chaos
 from simulator.toolkit.versions import stripe_sdk_api_version
 from tests.simulator.stripe_account import (
     CUSTOMER_ID,
+    SUCCESS_URL,
     WEBHOOK_SECRET,
     Account,
     Event,
@@ -67,6 +68,20 @@ async def test_events_carry_the_sdks_api_version_by_default(account):
     events = await account.subscribe()
 
     assert {event["api_version"] for event in events} == {stripe_sdk_api_version()}
+
+
+async def test_a_completed_checkout_says_it_was_on_stripes_hosted_page(account):
+    events = await account.subscribe()
+
+    session = the("checkout.session.completed", events)["data"]["object"]
+    assert session["ui_mode"] == "hosted_page"
+    assert (session["success_url"], session["return_url"]) == (SUCCESS_URL, None)
+
+
+async def test_an_endpoint_before_the_ui_modes_were_renamed_reads_hosted(stripe_mock):
+    events = await _checkout_events(stripe_mock.url, ACACIA)
+
+    assert the("checkout.session.completed", events)["data"]["object"]["ui_mode"] == "hosted"
 
 
 async def test_an_endpoint_on_an_older_version_gets_the_periods_on_the_subscription(stripe_mock):
