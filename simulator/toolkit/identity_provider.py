@@ -78,8 +78,9 @@ class IdentityProvider:
     jwks_requests: int = 0
     # While true the JWKS endpoint answers 503, as a provider in an outage does.
     failing: bool = False
-    # How long the JWKS endpoint takes to answer.
-    delay_seconds: float = 0.0
+    # While an unset event, the JWKS endpoint answers only once it is set: a test holds a fetch
+    # in flight for as long as it needs, however slow the machine.
+    held: asyncio.Event | None = None
 
     def publish(self, *keys: ProviderKey) -> None:
         for key in keys:
@@ -120,8 +121,8 @@ class IdentityProvider:
     def app(self) -> Starlette:
         async def jwks(_: Request) -> Response:
             self.jwks_requests += 1
-            if self.delay_seconds:
-                await asyncio.sleep(self.delay_seconds)
+            if self.held is not None:
+                await self.held.wait()
             if self.failing:
                 return JSONResponse({"error": "unavailable"}, status_code=503)
             return JSONResponse(self.jwks())

@@ -93,7 +93,9 @@ def latency_proxy_server(upstream_url: str, delay_ms: float, log_path: Path | No
     """The proxy as a child server in front of `upstream_url` (ready once the upstream answers
     through it)."""
     arguments = [MODULE, "--upstream", upstream_url, "--delay-ms", f"{delay_ms:g}"]
-    return ChildServer.python_module("latency proxy", arguments, log_path=log_path)
+    proxy = ChildServer.python_module("latency proxy", arguments, log_path=log_path)
+    proxy.probe_seconds += delay_ms / 1000  # the probe's answer comes late too
+    return proxy
 
 
 def main(argv: Sequence[str] | None = None) -> None:

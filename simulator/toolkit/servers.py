@@ -21,6 +21,9 @@ from urllib.parse import urlsplit
 
 LOOPBACK = "127.0.0.1"
 POLL_SECONDS = 0.05
+# How long one probe waits for an answer: a server that is up answers well within it even on a
+# loaded two-core machine (a port nothing listens on refuses at once).
+PROBE_SECONDS = 5.0
 STOP_SECONDS = 15.0
 
 
@@ -34,7 +37,7 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def answers_http(host: str, port: int, path: str = "/", timeout: float = 0.5) -> bool:
+def answers_http(host: str, port: int, path: str = "/", timeout: float = PROBE_SECONDS) -> bool:
     """True once anything answers HTTP there, whatever the status.
 
     An open TCP port is not enough: a published Docker port accepts connections before the
@@ -75,6 +78,8 @@ class ChildServer:
     """The child's whole environment; None inherits this process's."""
     log_path: Path | None = None
     start_seconds: float = 30.0
+    probe_seconds: float = PROBE_SECONDS
+    """How long one readiness probe waits for its answer."""
     _process: subprocess.Popen[bytes] | None = field(default=None, init=False, repr=False)
     _log: IO[bytes] | None = field(default=None, init=False, repr=False)
 
@@ -116,7 +121,7 @@ class ChildServer:
             stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + self.start_seconds
-        while not answers_http(LOOPBACK, self.port, self.probe):
+        while not answers_http(LOOPBACK, self.port, self.probe, self.probe_seconds):
             exit_code = self._process.poll()
             if exit_code is not None:
                 self._fail(f"exited with code {exit_code} during start-up")

@@ -22,8 +22,7 @@ from simulator.local_stripe.cards import CardInput
 from simulator.local_stripe.local import LocalStripe
 from simulator.local_stripe.server import LocalStripeOptions, running_local_stripe
 from simulator.toolkit.graphql import GRAPHQL_PATH, GraphQLClient
-from simulator.toolkit.loopback import serving
-from simulator.toolkit.servers import LOOPBACK, free_port
+from simulator.toolkit.loopback import loopback_socket, serving, url_of
 from tests.browser.screens import SUCCESS_CARD
 
 START_CHECKOUT = """
@@ -124,9 +123,9 @@ async def running_stand(
     settings = load_settings(
         billing_env="test", database_url=database_url, rate_limit_sessions_per_minute=0
     )
-    service_port = free_port()
+    service_socket = loopback_socket()
     options = LocalStripeOptions(
-        webhook_url=webhooks_to(f"http://{LOOPBACK}:{service_port}"),
+        webhook_url=webhooks_to(url_of(service_socket)),
         webhook_secret=settings.webhook_secret,
         stripe_mock_url=stripe_mock_url,
     )
@@ -135,7 +134,7 @@ async def running_stand(
         on_local_stripe = settings.model_copy(update={"stripe_api_base": local_stripe.url})
         app = create_app(on_local_stripe, manage_database=False)
         service_url = await stack.enter_async_context(
-            serving(app, "the service", port=service_port)
+            serving(app, "the service", bound=service_socket)
         )
         # The local Stripe publishes its catalog once the service answers; waiting for it here
         # means every page opens with the plans in place.

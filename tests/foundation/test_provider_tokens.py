@@ -15,7 +15,7 @@ import json
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
-from typing import Any
+from typing import Any, Literal
 
 import jwt
 import pytest
@@ -35,6 +35,8 @@ SECRET = "a-test-secret-that-is-long-enough-for-hs256"
 PUBLIC_KEY_ALGORITHMS = frozenset({"RS256", "ES256", "EdDSA"})
 # Beyond the clock skew the verifier tolerates.
 WELL_BEYOND_SKEW = CLOCK_SKEW_SECONDS + 60
+# A JWKS request reaches the local provider in milliseconds: only a hang takes this long.
+HANG_GUARD_SECONDS = 30.0
 
 
 class Clock:
@@ -58,7 +60,7 @@ def provider(served_provider, keys) -> IdentityProvider:
     idp: IdentityProvider = served_provider[0]
     idp.published.clear()
     idp.publish(keys.rsa, keys.ec, keys.ed)
-    idp.jwks_requests, idp.failing, idp.delay_seconds = 0, False, 0.0
+    idp.jwks_requests, idp.failing, idp.held = 0, False, None
     return idp
 
 
@@ -114,13 +116,30 @@ def shared_secret_token(subject: str) -> str:
 
 
 async def background_refresh(provider: IdentityProvider, requests: int) -> None:
-    """Waits (briefly) until the provider has answered `requests` JWKS requests in all."""
-    for _ in range(200):
-        if provider.jwks_requests >= requests:
-            await asyncio.sleep(0.01)  # the answer is applied once the response is read
-            return
-        await asyncio.sleep(0.01)
-    raise AssertionError(f"the JWKS was fetched {provider.jwks_requests} times, not {requests}")
+    """Waits until the key set refreshed behind the tokens verified so far is in place (the
+    refresh ends within the fetch timeout), and checks it made the provider's `requests`-th
+    JWKS request."""
+    refreshing = SigningKeys._replace_keys.__qualname__
+    await asyncio.gather(
+        *(t for t in asyncio.all_tasks() if getattr(t.get_coro(), "__qualname__", 0) == refreshing)
+    )
+    assert provider.jwks_requests == requests
+
+
+class AnswersHeld(asyncio.Event):
+    """The provider's `held`: its JWKS answers wait until this is set, and `reached` tells that
+    a request is waiting."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reached = asyncio.Event()
+
+    async def wait(self) -> Literal[True]:
+        self.reached.set()
+        return await super().wait()
+
+    async def until_reached(self) -> None:
+        await asyncio.wait_for(self.reached.wait(), HANG_GUARD_SECONDS)
 
 
 @pytest.mark.parametrize("kind", ["rsa", "ec", "ed"])
@@ -138,10 +157,13 @@ async def test_the_key_set_is_fetched_once_and_then_served_from_memory(verifier,
 
 
 async def test_first_tokens_arriving_together_share_one_fetch(verifier, provider, keys):
-    provider.delay_seconds = 0.2
+    provider.held = held = AnswersHeld()
     tokens = [provider.mint(f"user-{n}", keys.rsa if n % 2 else keys.ec) for n in range(20)]
 
-    subjects = await asyncio.gather(*(verified_subject(verifier, token) for token in tokens))
+    verifying = asyncio.gather(*(verified_subject(verifier, token) for token in tokens))
+    await held.until_reached()
+    held.set()
+    subjects = await verifying
 
     assert subjects == [f"user-{n}" for n in range(20)]
     assert provider.jwks_requests == 1
@@ -150,13 +172,14 @@ async def test_first_tokens_arriving_together_share_one_fetch(verifier, provider
 async def test_a_slow_first_fetch_holds_up_no_token_that_needs_no_fetch(
     verifier_for, provider, keys
 ):
-    provider.delay_seconds = 0.5
+    provider.held = held = AnswersHeld()
     verifier = verifier_for(secret=SECRET, algorithms=PUBLIC_KEY_ALGORITHMS | {"HS256"})
     waiting = asyncio.create_task(verified_subject(verifier, provider.mint("user-1", keys.rsa)))
-    await asyncio.sleep(0.05)
+    await held.until_reached()
 
     assert await verified_subject(verifier, shared_secret_token("user-2")) == "user-2"
     assert not waiting.done()
+    held.set()
     assert await waiting == "user-1"
 
 

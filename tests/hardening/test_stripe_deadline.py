@@ -19,9 +19,12 @@ from tests.api.conftest import BASIC_PRICE
 from tests.hardening.support import CHECKOUT, CHECKOUT_URLS, CONFIGURE_PORTAL, PORTAL_OPTIONS
 from tests.support import error_codes, graphql
 
-DEADLINE_SECONDS = 1.0
-# Scheduling slack on a busy two-core machine; far below one more attempt or back-off.
-SLACK_SECONDS = 0.5
+DEADLINE_SECONDS = 1.5
+# Without the deadline a call ends only after its attempts, each cut at the deadline (the gateway
+# caps an attempt's timeout at it) with at least half a second of back-off between two: failing
+# before a second attempt could have ended is failing at the deadline, and leaves a busy
+# two-core machine a whole deadline of scheduling slack.
+WITHIN_SECONDS = 2 * DEADLINE_SECONDS
 
 CHECKOUT_INPUT = {"priceId": BASIC_PRICE, **CHECKOUT_URLS}
 
@@ -45,13 +48,13 @@ async def test_a_stripe_that_never_answers_fails_at_the_deadline_not_after_every
 ):
     elapsed = await seconds_to_fail(hanging_stripe.url, max_network_retries=2, timeout_seconds=20.0)
 
-    assert DEADLINE_SECONDS <= elapsed < DEADLINE_SECONDS + SLACK_SECONDS
+    assert DEADLINE_SECONDS <= elapsed < WITHIN_SECONDS
 
 
 async def test_retries_of_quick_failures_stop_at_the_deadline():
     elapsed = await seconds_to_fail(f"http://127.0.0.1:{free_port()}", max_network_retries=10)
 
-    assert elapsed < DEADLINE_SECONDS + SLACK_SECONDS
+    assert elapsed < WITHIN_SECONDS
 
 
 def test_the_deadline_defaults_to_ten_seconds():
@@ -84,7 +87,7 @@ async def test_a_checkout_against_a_hanging_stripe_is_unavailable_within_the_dea
     elapsed = time.monotonic() - started
 
     assert error_codes(body) == ["PAYMENT_PROVIDER_UNAVAILABLE"]
-    assert elapsed < DEADLINE_SECONDS + SLACK_SECONDS
+    assert elapsed < WITHIN_SECONDS
 
 
 async def test_a_checkout_cut_short_by_the_deadline_is_sent_again_with_the_same_key(

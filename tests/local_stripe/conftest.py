@@ -20,8 +20,7 @@ from simulator.local_stripe.local import LocalStripe
 from simulator.local_stripe.server import LocalStripeOptions, running_local_stripe
 from simulator.toolkit.connections import service_client
 from simulator.toolkit.graphql import GraphQLClient
-from simulator.toolkit.loopback import serving
-from simulator.toolkit.servers import LOOPBACK, free_port
+from simulator.toolkit.loopback import loopback_socket, serving, url_of
 from simulator.toolkit.stripe_mock import StripeMockServer
 from simulator.toolkit.tokens import TokenMinter
 from tests.local_stripe.pages_support import PagesStand, local_stand
@@ -94,13 +93,13 @@ async def standing(
 ) -> AsyncIterator[Stand]:
     """The service and its local Stripe, which sends its webhooks where `webhooks_to` says for
     the service's base URL (to the service's own endpoint unless told otherwise)."""
-    service_port = free_port()
+    service_socket = loopback_socket()
     async with service_client(8) as http:
         settings = load_settings(
             billing_env="test", database_url=database, rate_limit_sessions_per_minute=0
         )
         options = LocalStripeOptions(
-            webhook_url=webhooks_to(f"http://{LOOPBACK}:{service_port}"),
+            webhook_url=webhooks_to(url_of(service_socket)),
             webhook_secret=settings.webhook_secret,
             stripe_mock_url=stripe_mock.url,
         )
@@ -112,7 +111,7 @@ async def standing(
                 rate_limit_sessions_per_minute=0,
             )
             app = create_app(settings, manage_database=False)
-            async with serving(app, "the service", port=service_port) as service_url:
+            async with serving(app, "the service", bound=service_socket) as service_url:
                 assert await local_stripe.local.publish_catalog(), "the service refused the catalog"
                 yield Stand(
                     local_stripe.local,

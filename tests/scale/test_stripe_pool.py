@@ -15,7 +15,9 @@ from services.stripe_gateway import StripeGateway
 from simulator.toolkit.latency_proxy import latency_proxy_server
 from simulator.toolkit.servers import ChildServer
 
-DELAY_SECONDS = 0.5
+# Long beside the CPU the calls themselves take on a loaded two-core machine (up to a second):
+# waiting for Stripe once or twice stays plain.
+DELAY_SECONDS = 1.5
 # More than the 100 connections of httpx's default pool, which the SDK's own client has.
 AT_ONCE = 150
 
